@@ -1,0 +1,255 @@
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "strbuf.h"
+
+static const struct cvt_option_doc help_options[] = {
+	{"--man", "Print the manual page (roff) built from the same text as every --help."},
+	{NULL, NULL},
+};
+
+const struct cvt_command_doc cmd_help_doc = {
+	.name = "help",
+	.synopsis = "cvetrail help [--man] [COMMAND]",
+	.summary = "show help for a command, or the manual page",
+	.description = "Without arguments, lists the commands. With a COMMAND, prints its help, as "
+		       "'cvetrail COMMAND --help' does.",
+	.options = help_options,
+};
+
+static const char common_exit_status[] =
+	"0: success. For diff and update with --exit-code, and for status: nothing needs a human.\n"
+	"1: success, and something needs a human (only diff/update with --exit-code, and status).\n"
+	"2: error: bad usage, unreadable or invalid input, scanner failure. One line on stderr names "
+	"the file and, for JSON, the line, column and byte offset. Nothing is written on error.";
+
+/* Wraps `text` at 78 columns with `indent` spaces; blank lines separate paragraphs. */
+static void print_wrapped(FILE *out, const char *text, int indent)
+{
+	const char *p = text;
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		int col = 0;
+		size_t i = 0;
+		if (len == 0)
+			fputc('\n', out);
+		while (i < len) {
+			while (i < len && p[i] == ' ')
+				i++;
+			size_t w = i;
+			while (w < len && p[w] != ' ')
+				w++;
+			if (w == i)
+				break;
+			int word = (int)(w - i);
+			if (col == 0) {
+				fprintf(out, "%*s", indent, "");
+				col = indent;
+			} else if (col + 1 + word > 78) {
+				fprintf(out, "\n%*s", indent, "");
+				col = indent;
+			} else {
+				fputc(' ', out);
+				col++;
+			}
+			fwrite(p + i, 1, (size_t)word, out);
+			col += word;
+			i = w;
+		}
+		if (len)
+			fputc('\n', out);
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+void cmd_print_help(const struct cvt_command_doc *doc)
+{
+	printf("usage: %s\n\n", doc->synopsis);
+	print_wrapped(stdout, doc->description, 0);
+	if (doc->options && doc->options[0].flags) {
+		printf("\nOptions:\n");
+		for (const struct cvt_option_doc *o = doc->options; o->flags; o++) {
+			printf("  %s\n", o->flags);
+			print_wrapped(stdout, o->description, 6);
+		}
+		printf("  -h, --help\n      Show this help.\n");
+	}
+	printf("\nExit status:\n");
+	print_wrapped(stdout, doc->exit_status ? doc->exit_status : common_exit_status, 2);
+}
+
+int cmd_wants_help(int argc, char **argv)
+{
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			return 0;
+		if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help"))
+			return 1;
+	}
+	return 0;
+}
+
+int cmd_report_error(const struct cvt_error *err)
+{
+	struct strbuf line = STRBUF_INIT;
+	cvt_error_format(err, &line);
+	/* Keep the promise of one line: a message quoting input must not add lines. */
+	for (size_t i = 0; i < line.len; i++)
+		if (line.buf[i] == '\n' || line.buf[i] == '\r' || (unsigned char)line.buf[i] < 0x20)
+			line.buf[i] = ' ';
+	fprintf(stderr, "cvetrail: %s\n", line.buf);
+	sb_release(&line);
+	return EXIT_ERROR;
+}
+
+int cmd_die(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("cvetrail: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return EXIT_ERROR;
+}
+
+int cmd_usage_error(const char *cmd, const char *fmt, ...)
+{
+	va_list ap;
+	fprintf(stderr, "cvetrail %s: ", cmd);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry 'cvetrail %s --help'.\n", cmd);
+	return EXIT_ERROR;
+}
+
+/* roff: escape backslashes and hyphens, and a leading '.' or '\'' that would be a request. */
+static void roff_text(FILE *out, const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++) {
+		char c = s[i];
+		if (c == '\\')
+			fputs("\\e", out);
+		else if (c == '-')
+			fputs("\\-", out);
+		else if ((c == '.' || c == '\'') && (i == 0 || s[i - 1] == '\n'))
+			fputs("\\&", out), fputc(c, out);
+		else
+			fputc(c, out);
+	}
+}
+
+static void roff_paragraphs(FILE *out, const char *text)
+{
+	const char *p = text;
+	while (*p) {
+		const char *end = strchr(p, '\n');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == 0) {
+			fputs(".PP\n", out);
+		} else {
+			roff_text(out, p, len);
+			fputc('\n', out);
+		}
+		p += len;
+		if (*p == '\n')
+			p++;
+	}
+}
+
+static const char man_description[] =
+	"cvetrail turns a vulnerability scanner's JSON output (Trivy, Grype) into a canonical "
+	"report that only changes when a vulnerability really changes, compares it with the "
+	"report committed before by a stable finding identity, decides whether a human must "
+	"look, keeps the triage decisions (why a finding is ignored, by whom, until when) in a "
+	"ledger under git, and exports them in the formats other tools read.\n"
+	"\n"
+	"A finding is one vulnerability in one package, whatever the version or place of the "
+	"package. Its key is the vulnerability id and the package URL without version, "
+	"qualifiers and subpath, e.g. 'CVE-2023-38545 pkg:deb/debian/curl'. A base-image update "
+	"therefore keeps every key whose vulnerability is still there.";
+
+static const char man_environment[] =
+	"SOURCE_DATE_EPOCH: when set, today's date (for expiry and for dates written) is taken "
+	"from it instead of the clock.\n"
+	"\n"
+	"GITHUB_OUTPUT: when set, update appends review=, labels=, added=, removed= and changed= "
+	"lines to that file.\n"
+	"\n"
+	"NO_COLOR: when set, terminal output is never coloured.";
+
+static const char man_files[] =
+	"cvetrail-report.json: the default canonical report.\n"
+	"\n"
+	".cvetrail/triage.json: the triage ledger, read by every command when it exists.";
+
+static void print_man(void)
+{
+	FILE *out = stdout;
+	fprintf(out, ".TH CVETRAIL 1 \"\" \"cvetrail %s\" \"User Commands\"\n", CVT_VERSION);
+	fputs(".SH NAME\ncvetrail \\- keep the vulnerability history of container images in git\n", out);
+	fputs(".SH SYNOPSIS\n", out);
+	for (const struct cvt_command *c = cvt_commands; c->name; c++) {
+		fputs(".nf\n", out);
+		roff_text(out, c->doc->synopsis, strlen(c->doc->synopsis));
+		fputs("\n.fi\n", out);
+	}
+	fputs(".SH DESCRIPTION\n", out);
+	roff_paragraphs(out, man_description);
+	fputs(".SH COMMANDS\n", out);
+	for (const struct cvt_command *c = cvt_commands; c->name; c++) {
+		const struct cvt_command_doc *d = c->doc;
+		fputs(".SS \"", out);
+		roff_text(out, d->synopsis, strlen(d->synopsis));
+		fputs("\"\n", out);
+		roff_paragraphs(out, d->description);
+		for (const struct cvt_option_doc *o = d->options; o && o->flags; o++) {
+			fputs(".TP\n.B ", out);
+			roff_text(out, o->flags, strlen(o->flags));
+			fputc('\n', out);
+			roff_paragraphs(out, o->description);
+		}
+		if (d->exit_status) {
+			fputs(".PP\nExit status: ", out);
+			roff_paragraphs(out, d->exit_status);
+		}
+	}
+	fputs(".SH EXIT STATUS\n", out);
+	roff_paragraphs(out, common_exit_status);
+	fputs(".SH ENVIRONMENT\n", out);
+	roff_paragraphs(out, man_environment);
+	fputs(".SH FILES\n", out);
+	roff_paragraphs(out, man_files);
+	fputs(".SH SEE ALSO\ntrivy(1), grype(1), git(1)\n", out);
+}
+
+int cmd_help(int argc, char **argv)
+{
+	if (argc >= 2 && !strcmp(argv[1], "--man")) {
+		print_man();
+		return EXIT_OK;
+	}
+	if (argc >= 2 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
+		cmd_print_help(&cmd_help_doc);
+		return EXIT_OK;
+	}
+	if (argc >= 2) {
+		for (const struct cvt_command *c = cvt_commands; c->name; c++) {
+			if (!strcmp(c->name, argv[1])) {
+				cmd_print_help(c->doc);
+				return EXIT_OK;
+			}
+		}
+		return cmd_usage_error("help", "'%s' is not a cvetrail command", argv[1]);
+	}
+	printf("usage: cvetrail [--version] [--help] <command> [<args>]\n\nCommands:\n");
+	for (const struct cvt_command *c = cvt_commands; c->name; c++)
+		printf("  %-10s %s\n", c->name, c->doc->summary);
+	return EXIT_OK;
+}

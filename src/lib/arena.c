@@ -1,0 +1,139 @@
+#include "arena.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct arena_block {
+	struct arena_block *next;
+	size_t used;
+	size_t size;
+	_Alignas(16) unsigned char data[];
+};
+
+enum { ARENA_MIN_BLOCK = 64 * 1024, ARENA_MAX_BLOCK = 64 * 1024 * 1024 };
+
+_Noreturn void cvt_oom(void)
+{
+	static const char msg[] = "cvetrail: out of memory\n";
+	ssize_t ignored = write(2, msg, sizeof msg - 1);
+	(void)ignored;
+	abort();
+}
+
+void *cvt_malloc(size_t size)
+{
+	void *p = malloc(size ? size : 1);
+	if (!p)
+		cvt_oom();
+	return p;
+}
+
+void *cvt_realloc(void *p, size_t size)
+{
+	void *q = realloc(p, size ? size : 1);
+	if (!q)
+		cvt_oom();
+	return q;
+}
+
+void *cvt_calloc(size_t count, size_t size)
+{
+	void *p = calloc(count ? count : 1, size ? size : 1);
+	if (!p)
+		cvt_oom();
+	return p;
+}
+
+void *cvt_realloc_array(void *p, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		cvt_oom();
+	return cvt_realloc(p, count * size);
+}
+
+void arena_init(struct arena *a)
+{
+	a->head = NULL;
+	a->next_block_size = ARENA_MIN_BLOCK;
+}
+
+void arena_release(struct arena *a)
+{
+	struct arena_block *b = a->head;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	a->head = NULL;
+	a->next_block_size = ARENA_MIN_BLOCK;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+	if (size > SIZE_MAX - 32)
+		cvt_oom();
+	size = (size + 15) & ~(size_t)15;
+	struct arena_block *b = a->head;
+	if (!b || b->size - b->used < size) {
+		size_t block = a->next_block_size ? a->next_block_size : ARENA_MIN_BLOCK;
+		if (block < size)
+			block = size;
+		b = cvt_malloc(sizeof *b + block);
+		b->size = block;
+		b->used = 0;
+		if (a->head && a->head->size - a->head->used > 4096 && size > block / 2) {
+			/* A large one-off allocation must not waste the current block. */
+			b->next = a->head->next;
+			a->head->next = b;
+		} else {
+			b->next = a->head;
+			a->head = b;
+		}
+		if (a->next_block_size < ARENA_MAX_BLOCK)
+			a->next_block_size = a->next_block_size ? a->next_block_size * 2 : ARENA_MIN_BLOCK;
+	}
+	void *p = b->data + b->used;
+	b->used += size;
+	return p;
+}
+
+void *arena_alloc_array(struct arena *a, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		cvt_oom();
+	return arena_alloc(a, count * size);
+}
+
+char *arena_strndup(struct arena *a, const char *s, size_t len)
+{
+	char *p = arena_alloc(a, len + 1);
+	if (len)
+		memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+char *arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *arena_sprintf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	char *p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}

@@ -1,0 +1,172 @@
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "arena.h"
+#include "strbuf.h"
+
+static int read_fd(int fd, char **data, size_t *len)
+{
+	struct stat st;
+	size_t alloc = 64 * 1024;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+		alloc = (size_t)st.st_size + 1;
+	char *buf = cvt_malloc(alloc);
+	size_t used = 0;
+	for (;;) {
+		if (used + 1 >= alloc) {
+			if (alloc > SIZE_MAX / 2)
+				cvt_oom();
+			alloc *= 2;
+			buf = cvt_realloc(buf, alloc);
+		}
+		ssize_t n = read(fd, buf + used, alloc - used - 1);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			int saved = errno;
+			free(buf);
+			errno = saved;
+			return -1;
+		}
+		if (n == 0)
+			break;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	*data = buf;
+	*len = used;
+	return 0;
+}
+
+int cvt_read_file(const char *path, char **data, size_t *len, struct cvt_error *err)
+{
+	int is_stdin = strcmp(path, "-") == 0;
+	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
+	cvt_error_set_file(err, is_stdin ? "<stdin>" : path);
+	if (fd < 0)
+		return cvt_error_set(err, CVT_EIO, "cannot open: %s", strerror(errno));
+	struct stat st;
+	if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+		close(fd);
+		return cvt_error_set(err, CVT_EIO, "is a directory, expected a file");
+	}
+	int rc = read_fd(fd, data, len);
+	int saved = errno;
+	if (!is_stdin)
+		close(fd);
+	if (rc < 0)
+		return cvt_error_set(err, CVT_EIO, "cannot read: %s", strerror(saved));
+	return CVT_OK;
+}
+
+int cvt_file_exists(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0;
+}
+
+int cvt_mkdirs(const char *dir, struct cvt_error *err)
+{
+	struct strbuf path = STRBUF_INIT;
+	sb_addstr(&path, dir);
+	int rc = CVT_OK;
+	for (size_t i = 1; i <= path.len; i++) {
+		if (i < path.len && path.buf[i] != '/')
+			continue;
+		char saved = path.buf[i];
+		path.buf[i] = '\0';
+		if (mkdir(path.buf, 0777) < 0 && errno != EEXIST) {
+			cvt_error_set_file(err, path.buf);
+			rc = cvt_error_set(err, CVT_EIO, "cannot create directory: %s", strerror(errno));
+			path.buf[i] = saved;
+			break;
+		}
+		path.buf[i] = saved;
+	}
+	sb_release(&path);
+	return rc;
+}
+
+static int write_all(int fd, const char *data, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, data, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct cvt_error *err)
+{
+	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT;
+	int rc = CVT_OK, fd = -1;
+	const char *slash = strrchr(path, '/');
+	if (slash)
+		sb_add(&dir, path, (size_t)(slash - path) + (slash == path));
+	else
+		sb_addch(&dir, '.');
+	if (slash && (rc = cvt_mkdirs(dir.buf, err)) < 0)
+		goto out;
+
+	sb_addf(&tmp, "%s.tmp-XXXXXX", path);
+	fd = mkstemp(tmp.buf);
+	if (fd < 0) {
+		cvt_error_set_file(err, path);
+		rc = cvt_error_set(err, CVT_EIO, "cannot create temporary file: %s", strerror(errno));
+		sb_reset(&tmp);
+		goto out;
+	}
+	/* mkstemp creates 0600; a report or ledger is an ordinary shared file. */
+	mode_t mask = umask(0);
+	umask(mask);
+	struct stat st;
+	if (stat(path, &st) == 0)
+		fchmod(fd, st.st_mode & 07777);
+	else
+		fchmod(fd, 0666 & ~mask);
+	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+		cvt_error_set_file(err, path);
+		rc = cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	if (close(fd) < 0) {
+		fd = -1;
+		cvt_error_set_file(err, path);
+		rc = cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp.buf, path) < 0) {
+		cvt_error_set_file(err, path);
+		rc = cvt_error_set(err, CVT_EIO, "cannot replace: %s", strerror(errno));
+		goto out;
+	}
+	sb_reset(&tmp);
+	int dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (dfd >= 0) {
+		fsync(dfd);
+		close(dfd);
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	if (tmp.len)
+		unlink(tmp.buf);
+	sb_release(&tmp);
+	sb_release(&dir);
+	return rc;
+}

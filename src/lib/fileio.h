@@ -1,0 +1,29 @@
+#ifndef CVT_FILEIO_H
+#define CVT_FILEIO_H
+
+#include <stddef.h>
+
+#include "error.h"
+
+/*
+ * Reads a whole file ("-" reads standard input) into a malloc()ed buffer
+ * with one spare writable byte after `*len` (set to NUL), as json_parse
+ * wants. On failure fills err (file name set) and returns CVT_EIO.
+ */
+int cvt_read_file(const char *path, char **data, size_t *len, struct cvt_error *err);
+
+/*
+ * Replaces `path` with `data` so that readers and crashes only ever see the
+ * old or the new complete file: a temporary file in the same directory,
+ * write, fsync, rename over `path`, fsync the directory (git's lockfile.c).
+ * Creates missing parent directories. On failure the old file is untouched
+ * and no temporary file is left behind.
+ */
+int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct cvt_error *err);
+
+/* Creates `dir` and its parents (mode 0777 & ~umask). */
+int cvt_mkdirs(const char *dir, struct cvt_error *err);
+
+int cvt_file_exists(const char *path);
+
+#endif

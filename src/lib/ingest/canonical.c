@@ -1,0 +1,108 @@
+/* cvetrail's own canonical report read back: normalize is idempotent, and
+ * diff/status/vex take committed reports. */
+#include <string.h>
+
+#include "ingest.h"
+#include "shape.h"
+
+static int read_location(struct cvt_report *r, struct cvt_finding *f, const struct json_value *loc,
+			 const struct shape_path *path, struct cvt_error *err)
+{
+	const char *target, *pkg_path, *version;
+	int rc;
+	if (!json_is(loc, JSON_OBJECT))
+		return shape_error(err, path, "a location object", loc);
+	if ((rc = shape_opt_string(loc, "target", path, &target, err)) < 0 ||
+	    (rc = shape_opt_string(loc, "path", path, &pkg_path, err)) < 0 ||
+	    (rc = shape_opt_string(loc, "version", path, &version, err)) < 0)
+		return rc;
+	cvt_finding_add_location(r, f, target ? target : "", pkg_path, version);
+	return 0;
+}
+
+static int read_finding(struct cvt_report *r, const struct json_value *v, const struct shape_path *path,
+			struct cvt_error *err)
+{
+	const struct json_value *pkg, *aliases, *locations, *cvss;
+	const char *severity;
+	int rc;
+	if (!json_is(v, JSON_OBJECT))
+		return shape_error(err, path, "a finding object", v);
+	struct cvt_finding *f = cvt_report_add(r);
+	struct shape_path pp = {path, "package", 0};
+	if ((rc = shape_req_string(v, "id", path, &f->id, err)) < 0 ||
+	    (rc = shape_opt_object(v, "package", path, &pkg, err)) < 0)
+		return rc;
+	if (!pkg)
+		return shape_error(err, &pp, "an object", json_get(v, "package"));
+	if ((rc = shape_opt_string(pkg, "name", &pp, &f->pkg_name, err)) < 0 ||
+	    (rc = shape_req_string(pkg, "purl", &pp, &f->purl, err)) < 0 ||
+	    (rc = shape_opt_string(v, "severity", path, &severity, err)) < 0 ||
+	    (rc = shape_opt_string(v, "status", path, &f->status, err)) < 0 ||
+	    (rc = shape_opt_string(v, "installed_version", path, &f->installed_version, err)) < 0 ||
+	    (rc = shape_opt_string(v, "fixed_version", path, &f->fixed_version, err)) < 0 ||
+	    (rc = shape_opt_string(v, "published", path, &f->published, err)) < 0 ||
+	    (rc = shape_opt_string(v, "title", path, &f->title, err)) < 0 ||
+	    (rc = shape_opt_string(v, "url", path, &f->url, err)) < 0 ||
+	    (rc = shape_opt_array(v, "aliases", path, &aliases, err)) < 0 ||
+	    (rc = shape_opt_array(v, "locations", path, &locations, err)) < 0)
+		return rc;
+	/* The key is derived, so a hand-edited key cannot disagree with id and purl. */
+	shape_set_key(r, f);
+	f->severity = cvt_severity_parse(severity);
+	cvss = json_get(v, "cvss");
+	if (json_is(cvss, JSON_NUMBER))
+		f->cvss = arena_strndup(&r->arena, cvss->u.str, cvss->len);
+	else if (cvss && !json_is(cvss, JSON_NULL))
+		return shape_error(err, &(struct shape_path){path, "cvss", 0}, "a number or null", cvss);
+	struct shape_path ap = {path, "aliases", 0};
+	for (uint32_t i = 0; aliases && i < aliases->len; i++) {
+		const char *alias = json_str(&aliases->u.items[i]);
+		if (!alias)
+			return shape_error(err, &(struct shape_path){&ap, NULL, i}, "a string",
+					   &aliases->u.items[i]);
+		cvt_finding_add_alias(r, f, alias);
+	}
+	struct shape_path lp = {path, "locations", 0};
+	for (uint32_t i = 0; locations && i < locations->len; i++) {
+		struct shape_path ip = {&lp, NULL, i};
+		if ((rc = read_location(r, f, &locations->u.items[i], &ip, err)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+int cvt_ingest_canonical(struct cvt_report *r, const struct json_value *root, struct cvt_error *err)
+{
+	const struct json_value *artifact, *scanner, *findings;
+	int rc;
+	const char *schema = json_get_str(root, "schema");
+	if (!schema || strcmp(schema, "cvetrail/report/1") != 0)
+		return cvt_error_set(err, CVT_EINVAL, "not a cvetrail report (expected schema \"cvetrail/report/1\")");
+	struct shape_path ap = {NULL, "artifact", 0}, sp = {NULL, "scanner", 0}, fp = {NULL, "findings", 0};
+	if ((rc = shape_opt_object(root, "artifact", NULL, &artifact, err)) < 0 ||
+	    (rc = shape_opt_object(root, "scanner", NULL, &scanner, err)) < 0 ||
+	    (rc = shape_opt_array(root, "findings", NULL, &findings, err)) < 0)
+		return rc;
+	if (artifact &&
+	    ((rc = shape_opt_string(artifact, "name", &ap, &r->artifact_name, err)) < 0 ||
+	     (rc = shape_opt_string(artifact, "type", &ap, &r->artifact_type, err)) < 0 ||
+	     (rc = shape_opt_string(artifact, "os", &ap, &r->os, err)) < 0))
+		return rc;
+	if (scanner) {
+		if ((rc = shape_opt_string(scanner, "name", &sp, &r->scanner_name, err)) < 0)
+			return rc;
+		const struct json_value *results = json_get(scanner, "results");
+		if (json_is(results, JSON_NUMBER))
+			r->results = (size_t)json_number(results);
+		else if (results && !json_is(results, JSON_NULL))
+			return shape_error(err, &(struct shape_path){&sp, "results", 0}, "a number", results);
+	}
+	for (uint32_t i = 0; findings && i < findings->len; i++) {
+		struct shape_path ip = {&fp, NULL, i};
+		if ((rc = read_finding(r, &findings->u.items[i], &ip, err)) < 0)
+			return rc;
+	}
+	cvt_report_finish(r);
+	return 0;
+}

@@ -1,0 +1,305 @@
+/*
+ * Trivy JSON → findings. Shapes accepted: SchemaVersion 2 objects; the
+ * legacy top-level array of results (Trivy until 2021), whose results may
+ * lack Type (the OS family then comes from the Target's "(debian 9.9)"
+ * suffix); the literal null legacy Trivy printed for an empty scan.
+ * Misconfiguration, secret and license results carry no vulnerabilities and
+ * are passed over. Volatile fields (Layer, LastModifiedDate, Fingerprint,
+ * CreatedAt, ReportID) are never read.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "ingest.h"
+#include "purl.h"
+#include "shape.h"
+
+struct trivy_ctx {
+	struct cvt_report *r;
+	struct cvt_error *err;
+	struct strbuf scratch;
+	struct strbuf family;
+	struct strbuf release;
+};
+
+/* Lock files of legacy results that carry no Type, by base name. */
+static const struct {
+	const char *file;
+	const char *type;
+} lockfile_types[] = {
+	{"package-lock.json", "npm"},   {"yarn.lock", "yarn"},       {"pnpm-lock.yaml", "pnpm"},
+	{"Pipfile.lock", "pipenv"},     {"poetry.lock", "poetry"},   {"requirements.txt", "pip"},
+	{"Gemfile.lock", "bundler"},    {"Cargo.lock", "cargo"},     {"composer.lock", "composer"},
+	{"go.sum", "gomod"},            {"go.mod", "gomod"},         {"packages.lock.json", "nuget"},
+	{"pom.xml", "pom"},             {"gradle.lockfile", "gradle"}, {"pubspec.lock", "pub"},
+	{"Podfile.lock", "cocoapods"},  {"Package.resolved", "swift"}, {"conan.lock", "conan"},
+	{"mix.lock", "hex"},            {"bun.lock", "bun"},
+};
+
+static const char *type_from_target_file(const char *target)
+{
+	const char *base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	for (size_t i = 0; i < sizeof lockfile_types / sizeof lockfile_types[0]; i++)
+		if (!strcmp(base, lockfile_types[i].file))
+			return lockfile_types[i].type;
+	return NULL;
+}
+
+static const char *intern(struct trivy_ctx *c, const struct strbuf *sb)
+{
+	return arena_strndup(&c->r->arena, sb->buf, sb->len);
+}
+
+/* Highest CVSS v3 base score over all sources, as written. */
+static const struct json_value *highest_cvss(const struct json_value *cvss)
+{
+	const struct json_value *best = NULL;
+	double best_score = -1;
+	if (!json_is(cvss, JSON_OBJECT))
+		return NULL;
+	for (uint32_t i = 0; i < cvss->len; i++) {
+		const struct json_value *score = json_get(&cvss->u.members[i].value, "V3Score");
+		if (!json_is(score, JSON_NUMBER))
+			continue;
+		double v = json_number(score);
+		if (v > best_score) {
+			best_score = v;
+			best = score;
+		}
+	}
+	return best;
+}
+
+static const char *number_text(struct trivy_ctx *c, const struct json_value *v)
+{
+	if (!v)
+		return NULL;
+	return arena_strndup(&c->r->arena, v->u.str, v->len);
+}
+
+static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, const char *target,
+			     const char *result_type, const struct shape_path *path)
+{
+	struct cvt_report *r = c->r;
+	struct cvt_error *err = c->err;
+	const char *id, *name, *purl_given = NULL, *status, *severity, *fixed, *installed, *pkg_path;
+	const struct json_value *ident;
+	int rc;
+
+	if (!json_is(v, JSON_OBJECT))
+		return shape_error(err, path, "a vulnerability object", v);
+	if ((rc = shape_opt_string(v, "VulnerabilityID", path, &id, err)) < 0)
+		return rc;
+	/* Some real legacy reports hold entries with a package and no vulnerability. */
+	if (!id)
+		return 0;
+	if ((rc = shape_req_string(v, "PkgName", path, &name, err)) < 0 ||
+	    (rc = shape_opt_object(v, "PkgIdentifier", path, &ident, err)) < 0 ||
+	    (rc = shape_opt_string(v, "Status", path, &status, err)) < 0 ||
+	    (rc = shape_opt_string(v, "Severity", path, &severity, err)) < 0 ||
+	    (rc = shape_opt_string(v, "FixedVersion", path, &fixed, err)) < 0 ||
+	    (rc = shape_opt_string(v, "InstalledVersion", path, &installed, err)) < 0 ||
+	    (rc = shape_opt_string(v, "PkgPath", path, &pkg_path, err)) < 0)
+		return rc;
+	if (ident) {
+		struct shape_path ipath = {path, "PkgIdentifier", 0};
+		if ((rc = shape_opt_string(ident, "PURL", &ipath, &purl_given, err)) < 0)
+			return rc;
+	}
+
+	struct cvt_finding *f = cvt_report_add(r);
+	f->id = id;
+	f->pkg_name = name;
+	sb_reset(&c->scratch);
+	if (!(purl_given && cvt_purl_versionless(purl_given, &c->scratch) == 0) &&
+	    !(result_type && cvt_purl_from_package(result_type, name, &c->scratch) == 0)) {
+		/* No type we know: a generic purl still gives a stable key. */
+		sb_addstr(&c->scratch, "pkg:generic/");
+		for (const char *p = name; *p; p++) {
+			unsigned char ch = (unsigned char)*p;
+			if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+			    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_' || ch == '~')
+				sb_addch(&c->scratch, (char)ch);
+			else
+				sb_addf(&c->scratch, "%%%02X", ch);
+		}
+	}
+	f->purl = intern(c, &c->scratch);
+	shape_set_key(r, f);
+	f->severity = cvt_severity_parse(severity);
+	f->fixed_version = fixed;
+	f->installed_version = installed;
+	if (status) {
+		sb_reset(&c->scratch);
+		for (const char *p = status; *p; p++)
+			sb_addch(&c->scratch, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+		f->status = intern(c, &c->scratch);
+	} else {
+		/* Trivy before Status existed: only the fix version tells. */
+		f->status = fixed ? "fixed" : "affected";
+	}
+
+	const char *title, *url, *published;
+	if ((rc = shape_opt_string(v, "Title", path, &title, err)) < 0 ||
+	    (rc = shape_opt_string(v, "PrimaryURL", path, &url, err)) < 0 ||
+	    (rc = shape_opt_string(v, "PublishedDate", path, &published, err)) < 0)
+		return rc;
+	f->title = title;
+	f->url = url;
+	f->published = shape_date_prefix(&r->arena, published);
+	f->cvss = number_text(c, highest_cvss(json_get(v, "CVSS")));
+
+	const struct json_value *vendor_ids;
+	if ((rc = shape_opt_array(v, "VendorIDs", path, &vendor_ids, err)) < 0)
+		return rc;
+	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
+		const char *alias = json_str(&vendor_ids->u.items[i]);
+		if (!alias) {
+			struct shape_path vp = {path, "VendorIDs", 0}, ip = {&vp, NULL, i};
+			return shape_error(err, &ip, "a string", &vendor_ids->u.items[i]);
+		}
+		cvt_finding_add_alias(r, f, alias);
+	}
+	cvt_finding_add_location(r, f, target ? target : "", pkg_path, installed);
+	return 0;
+}
+
+/* Result classes that list packages; config/secret/license results do not count as coverage. */
+static int is_package_result(const char *cls)
+{
+	return !cls || !strcmp(cls, "os-pkgs") || !strcmp(cls, "lang-pkgs") || !strcmp(cls, "custom");
+}
+
+static int add_result(struct trivy_ctx *c, const struct json_value *res,
+		      const struct shape_path *path, int legacy)
+{
+	const char *target, *type, *cls;
+	const struct json_value *vulns;
+	int rc;
+	if (!json_is(res, JSON_OBJECT))
+		return shape_error(c->err, path, "a result object", res);
+	if ((rc = shape_opt_string(res, "Target", path, &target, c->err)) < 0 ||
+	    (rc = shape_opt_string(res, "Type", path, &type, c->err)) < 0 ||
+	    (rc = shape_opt_string(res, "Class", path, &cls, c->err)) < 0 ||
+	    (rc = shape_opt_array(res, "Vulnerabilities", path, &vulns, c->err)) < 0)
+		return rc;
+	if (!is_package_result(cls))
+		return 0;
+	c->r->results++;
+
+	const char *purl_type = type;
+	int has_os = target && cvt_target_os(target, &c->family, &c->release) == 0;
+	if (!purl_type && has_os)
+		purl_type = intern(c, &c->family);
+	if (!purl_type && target)
+		purl_type = type_from_target_file(target);
+	if (has_os && !c->r->os && (legacy || (cls && !strcmp(cls, "os-pkgs")) || !type)) {
+		sb_reset(&c->scratch);
+		sb_addf(&c->scratch, "%s %s", c->family.buf, c->release.buf);
+		c->r->os = intern(c, &c->scratch);
+	}
+	for (uint32_t i = 0; vulns && i < vulns->len; i++) {
+		struct shape_path vp = {path, "Vulnerabilities", 0}, ip = {&vp, NULL, i};
+		if ((rc = add_vulnerability(c, &vulns->u.items[i], target, purl_type, &ip)) < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int add_results(struct trivy_ctx *c, const struct json_value *results, int legacy)
+{
+	for (uint32_t i = 0; i < results->len; i++) {
+		struct shape_path rp = {NULL, legacy ? NULL : "Results", 0}, ip = {legacy ? NULL : &rp, NULL, i};
+		int rc = add_result(c, &results->u.items[i], &ip, legacy);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+static int read_metadata(struct trivy_ctx *c, const struct json_value *root)
+{
+	const struct json_value *meta, *os;
+	const char *family = NULL, *name = NULL;
+	int rc;
+	struct shape_path mp = {NULL, "Metadata", 0}, op = {&mp, "OS", 0};
+	if ((rc = shape_opt_string(root, "ArtifactName", NULL, &c->r->artifact_name, c->err)) < 0 ||
+	    (rc = shape_opt_string(root, "ArtifactType", NULL, &c->r->artifact_type, c->err)) < 0 ||
+	    (rc = shape_opt_object(root, "Metadata", NULL, &meta, c->err)) < 0)
+		return rc;
+	if (!meta)
+		return 0;
+	if ((rc = shape_opt_object(meta, "OS", &mp, &os, c->err)) < 0)
+		return rc;
+	if (!os)
+		return 0;
+	if ((rc = shape_opt_string(os, "Family", &op, &family, c->err)) < 0 ||
+	    (rc = shape_opt_string(os, "Name", &op, &name, c->err)) < 0)
+		return rc;
+	/* Family "none": Trivy found no OS it knows, i.e. it saw less of the image. */
+	if (family && strcmp(family, "none") != 0)
+		c->r->os = name ? arena_sprintf(&c->r->arena, "%s %s", family, name) : family;
+	return 0;
+}
+
+int cvt_ingest_trivy(struct cvt_report *r, const struct json_value *root, struct cvt_error *err)
+{
+	struct trivy_ctx c = {r, err, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+	int rc = 0;
+	r->scanner_name = "trivy";
+	if (json_is(root, JSON_NULL)) {
+		r->artifact_type = NULL;
+		goto out;
+	}
+	if (json_is(root, JSON_ARRAY)) {
+		rc = add_results(&c, root, 1);
+		goto out;
+	}
+	if (!json_is(root, JSON_OBJECT)) {
+		rc = shape_error(err, NULL, "a Trivy report (an object, an array of results or null)", root);
+		goto out;
+	}
+	if (json_get(root, "ClusterName") || json_get(root, "Resources")) {
+		rc = cvt_error_set(err, CVT_EINVAL,
+				   "trivy k8s cluster reports are not supported yet; scan each image "
+				   "with 'trivy image --format json' instead");
+		goto out;
+	}
+	const struct json_value *schema = json_get(root, "SchemaVersion");
+	if (!json_is(schema, JSON_NUMBER)) {
+		rc = shape_error(err, &(struct shape_path){NULL, "SchemaVersion", 0}, "the number 2", schema);
+		goto out;
+	}
+	if (schema->len != 1 || schema->u.str[0] != '2') {
+		rc = cvt_error_set(err, CVT_EINVAL, "unsupported Trivy SchemaVersion %.*s (expected 2)",
+				   (int)schema->len, schema->u.str);
+		goto out;
+	}
+	if ((rc = read_metadata(&c, root)) < 0)
+		goto out;
+	const struct json_value *results;
+	if ((rc = shape_opt_array(root, "Results", NULL, &results, err)) < 0)
+		goto out;
+	if (results) {
+		const char *saved_os = r->os;
+		int metadata_says_none = 0;
+		const struct json_value *meta = json_get(root, "Metadata");
+		const struct json_value *os = json_get(meta, "OS");
+		const char *fam = json_get_str(os, "Family");
+		metadata_says_none = fam && !strcmp(fam, "none");
+		rc = add_results(&c, results, 0);
+		if (metadata_says_none)
+			r->os = NULL;
+		else if (saved_os)
+			r->os = saved_os;
+	}
+out:
+	sb_release(&c.scratch);
+	sb_release(&c.family);
+	sb_release(&c.release);
+	if (rc == 0)
+		cvt_report_finish(r);
+	return rc;
+}

@@ -1,0 +1,332 @@
+#include "report.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "json.h"
+
+void cvt_report_init(struct cvt_report *r)
+{
+	memset(r, 0, sizeof *r);
+	arena_init(&r->arena);
+}
+
+void cvt_report_release(struct cvt_report *r)
+{
+	free(r->findings);
+	free(r->input);
+	arena_release(&r->arena);
+	memset(r, 0, sizeof *r);
+}
+
+struct cvt_finding *cvt_report_add(struct cvt_report *r)
+{
+	if (r->n_findings == r->findings_alloc) {
+		size_t alloc = r->findings_alloc ? r->findings_alloc * 2 : 64;
+		r->findings = cvt_realloc_array(r->findings, alloc, sizeof *r->findings);
+		r->findings_alloc = alloc;
+	}
+	struct cvt_finding *f = &r->findings[r->n_findings++];
+	memset(f, 0, sizeof *f);
+	return f;
+}
+
+/* Arena arrays grow by doubling at powers of two, so no capacity field is needed. */
+static int needs_growth(size_t n)
+{
+	return n == 0 || (n & (n - 1)) == 0;
+}
+
+void cvt_finding_add_location(struct cvt_report *r, struct cvt_finding *f, const char *target,
+			      const char *path, const char *version)
+{
+	if (needs_growth(f->n_locations)) {
+		size_t cap = f->n_locations ? f->n_locations * 2 : 1;
+		struct cvt_location *grown = arena_alloc_array(&r->arena, cap, sizeof *grown);
+		if (f->n_locations)
+			memcpy(grown, f->locations, f->n_locations * sizeof *grown);
+		f->locations = grown;
+	}
+	struct cvt_location *loc = &f->locations[f->n_locations++];
+	loc->target = target;
+	loc->path = path;
+	loc->version = version;
+}
+
+void cvt_finding_add_alias(struct cvt_report *r, struct cvt_finding *f, const char *alias)
+{
+	if (!alias || !*alias || (f->id && !strcmp(alias, f->id)))
+		return;
+	if (needs_growth(f->n_aliases)) {
+		size_t cap = f->n_aliases ? f->n_aliases * 2 : 1;
+		const char **grown = arena_alloc_array(&r->arena, cap, sizeof *grown);
+		if (f->n_aliases)
+			memcpy(grown, f->aliases, f->n_aliases * sizeof *grown);
+		f->aliases = grown;
+	}
+	f->aliases[f->n_aliases++] = alias;
+}
+
+static int cmp_nullable(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a)
+		return -1;
+	if (!b)
+		return 1;
+	return strcmp(a, b);
+}
+
+static int cmp_location(const struct cvt_location *a, const struct cvt_location *b)
+{
+	int c = cmp_nullable(a->target, b->target);
+	if (!c)
+		c = cmp_nullable(a->path, b->path);
+	if (!c)
+		c = cmp_nullable(a->version, b->version);
+	return c;
+}
+
+static int cmp_location_qsort(const void *a, const void *b)
+{
+	return cmp_location(a, b);
+}
+
+static int cmp_string_qsort(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* Total order on raw findings, so that merging is independent of input order. */
+static int cmp_finding_qsort(const void *pa, const void *pb)
+{
+	const struct cvt_finding *a = pa, *b = pb;
+	int c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	const struct cvt_location *la = a->n_locations ? &a->locations[0] : NULL;
+	const struct cvt_location *lb = b->n_locations ? &b->locations[0] : NULL;
+	if (la && lb && (c = cmp_location(la, lb)))
+		return c;
+	if (!la != !lb)
+		return la ? 1 : -1;
+	if (a->severity != b->severity)
+		return a->severity > b->severity ? -1 : 1;
+	if ((c = cmp_nullable(a->fixed_version, b->fixed_version)) ||
+	    (c = cmp_nullable(a->status, b->status)) ||
+	    (c = cmp_nullable(a->installed_version, b->installed_version)) ||
+	    (c = cmp_nullable(a->title, b->title)) || (c = cmp_nullable(a->url, b->url)) ||
+	    (c = cmp_nullable(a->cvss, b->cvss)) || (c = cmp_nullable(a->pkg_name, b->pkg_name)) ||
+	    (c = cmp_nullable(a->published, b->published)))
+		return c;
+	return 0;
+}
+
+#define TAKE_FIRST(field)                       \
+	do {                                    \
+		if (!into->field && from->field) \
+			into->field = from->field; \
+	} while (0)
+
+static int cvss_greater(const char *a, const char *b)
+{
+	if (!a)
+		return 0;
+	if (!b)
+		return 1;
+	return strtod(a, NULL) > strtod(b, NULL);
+}
+
+static void merge_into(struct cvt_report *r, struct cvt_finding *into, const struct cvt_finding *from)
+{
+	if (from->severity > into->severity)
+		into->severity = from->severity;
+	TAKE_FIRST(pkg_name);
+	TAKE_FIRST(status);
+	TAKE_FIRST(installed_version);
+	TAKE_FIRST(fixed_version);
+	TAKE_FIRST(title);
+	TAKE_FIRST(url);
+	TAKE_FIRST(published);
+	if (cvss_greater(from->cvss, into->cvss))
+		into->cvss = from->cvss;
+	for (size_t i = 0; i < from->n_locations; i++)
+		cvt_finding_add_location(r, into, from->locations[i].target, from->locations[i].path,
+					 from->locations[i].version);
+	for (size_t i = 0; i < from->n_aliases; i++)
+		cvt_finding_add_alias(r, into, from->aliases[i]);
+}
+
+static void tidy_finding(struct cvt_finding *f)
+{
+	if (f->n_locations > 1) {
+		qsort(f->locations, f->n_locations, sizeof *f->locations, cmp_location_qsort);
+		size_t out = 1;
+		for (size_t i = 1; i < f->n_locations; i++)
+			if (cmp_location(&f->locations[i], &f->locations[out - 1]))
+				f->locations[out++] = f->locations[i];
+		f->n_locations = out;
+	}
+	if (f->n_aliases > 1) {
+		qsort(f->aliases, f->n_aliases, sizeof *f->aliases, cmp_string_qsort);
+		size_t out = 1;
+		for (size_t i = 1; i < f->n_aliases; i++)
+			if (strcmp(f->aliases[i], f->aliases[out - 1]))
+				f->aliases[out++] = f->aliases[i];
+		f->n_aliases = out;
+	}
+}
+
+void cvt_report_finish(struct cvt_report *r)
+{
+	if (r->n_findings > 1)
+		qsort(r->findings, r->n_findings, sizeof *r->findings, cmp_finding_qsort);
+	size_t out = 0;
+	for (size_t i = 0; i < r->n_findings; i++) {
+		if (out && !strcmp(r->findings[out - 1].key, r->findings[i].key)) {
+			merge_into(r, &r->findings[out - 1], &r->findings[i]);
+			continue;
+		}
+		if (out != i)
+			r->findings[out] = r->findings[i];
+		out++;
+	}
+	r->n_findings = out;
+	for (size_t i = 0; i < r->n_findings; i++)
+		tidy_finding(&r->findings[i]);
+}
+
+const struct cvt_finding *cvt_report_find(const struct cvt_report *r, const char *key)
+{
+	size_t lo = 0, hi = r->n_findings;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->findings[mid].key, key);
+		if (!c)
+			return &r->findings[mid];
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+static const char *const severity_names[CVT_SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH",
+							    "CRITICAL"};
+
+const char *cvt_severity_name(enum cvt_severity s)
+{
+	return (unsigned)s < CVT_SEV_COUNT ? severity_names[s] : "UNKNOWN";
+}
+
+enum cvt_severity cvt_severity_parse(const char *s)
+{
+	if (!s)
+		return CVT_SEV_UNKNOWN;
+	for (int i = 0; i < CVT_SEV_COUNT; i++)
+		if (!strcasecmp(s, severity_names[i]))
+			return (enum cvt_severity)i;
+	if (!strcasecmp(s, "negligible"))
+		return CVT_SEV_LOW;
+	return CVT_SEV_UNKNOWN;
+}
+
+static void write_finding(struct json_writer *w, const struct cvt_finding *f)
+{
+	json_begin_object(w);
+	json_key(w, "key");
+	json_string(w, f->key);
+	json_key(w, "id");
+	json_string(w, f->id);
+	json_key(w, "aliases");
+	json_begin_array(w);
+	for (size_t i = 0; i < f->n_aliases; i++)
+		json_string(w, f->aliases[i]);
+	json_end_array(w);
+	json_key(w, "package");
+	json_begin_object(w);
+	json_key(w, "name");
+	json_string(w, f->pkg_name);
+	json_key(w, "purl");
+	json_string(w, f->purl);
+	json_end_object(w);
+	json_key(w, "severity");
+	json_string(w, cvt_severity_name(f->severity));
+	json_key(w, "status");
+	json_string(w, f->status);
+	json_key(w, "installed_version");
+	json_string(w, f->installed_version);
+	json_key(w, "fixed_version");
+	json_string(w, f->fixed_version);
+	json_key(w, "cvss");
+	if (f->cvss)
+		json_number_raw(w, f->cvss, strlen(f->cvss));
+	else
+		json_null(w);
+	json_key(w, "published");
+	json_string(w, f->published);
+	json_key(w, "title");
+	json_string(w, f->title);
+	json_key(w, "url");
+	json_string(w, f->url);
+	json_key(w, "locations");
+	json_begin_array(w);
+	for (size_t i = 0; i < f->n_locations; i++) {
+		const struct cvt_location *l = &f->locations[i];
+		json_begin_object(w);
+		json_key(w, "target");
+		json_string(w, l->target);
+		json_key(w, "path");
+		json_string(w, l->path);
+		json_key(w, "version");
+		json_string(w, l->version);
+		json_end_object(w);
+	}
+	json_end_array(w);
+	json_end_object(w);
+}
+
+void cvt_report_write(const struct cvt_report *r, struct strbuf *out)
+{
+	struct json_writer w;
+	json_writer_init(&w, out, 2);
+	json_begin_object(&w);
+	json_key(&w, "schema");
+	json_string(&w, "cvetrail/report/1");
+	json_key(&w, "artifact");
+	json_begin_object(&w);
+	json_key(&w, "name");
+	json_string(&w, r->artifact_name);
+	json_key(&w, "type");
+	json_string(&w, r->artifact_type);
+	json_key(&w, "os");
+	json_string(&w, r->os);
+	json_end_object(&w);
+	json_key(&w, "scanner");
+	json_begin_object(&w);
+	json_key(&w, "name");
+	json_string(&w, r->scanner_name);
+	json_key(&w, "results");
+	json_int(&w, (long long)r->results);
+	json_end_object(&w);
+	json_key(&w, "summary");
+	size_t counts[CVT_SEV_COUNT] = {0};
+	for (size_t i = 0; i < r->n_findings; i++)
+		counts[r->findings[i].severity]++;
+	json_begin_object(&w);
+	for (int s = CVT_SEV_COUNT - 1; s >= 0; s--) {
+		json_key(&w, severity_names[s]);
+		json_int(&w, (long long)counts[s]);
+	}
+	json_end_object(&w);
+	json_key(&w, "findings");
+	json_begin_array(&w);
+	for (size_t i = 0; i < r->n_findings; i++)
+		write_finding(&w, &r->findings[i]);
+	json_end_array(&w);
+	json_end_object(&w);
+	json_writer_finish(&w);
+}

@@ -1,0 +1,94 @@
+#ifndef CVT_TRIAGE_H
+#define CVT_TRIAGE_H
+
+#include <stddef.h>
+
+#include "arena.h"
+#include "error.h"
+#include "report.h"
+#include "strbuf.h"
+
+/*
+ * The triage ledger (.cvetrail/triage.json): human decisions about
+ * findings, matched by key so they survive base-image updates. A decision
+ * with a package matches that key; one without a package matches the
+ * vulnerability id (and its aliases) in every package.
+ *
+ * File format (stable, sorted by id then package, one decision per object):
+ *   {
+ *     "schema": "cvetrail/triage/1",
+ *     "decisions": [
+ *       {
+ *         "id": "CVE-2023-38545",
+ *         "package": "pkg:deb/debian/curl",        (absent: every package)
+ *         "status": "not_affected",
+ *         "justification": "vulnerable_code_not_in_execute_path",  (absent unless given)
+ *         "reason": "we never call curl with SOCKS5",
+ *         "author": "Jane Doe",
+ *         "date": "2026-11-29",
+ *         "expires": "2027-02-28",                  (absent: never)
+ *         "severity": "HIGH"                        (absent: unknown when decided)
+ *       }
+ *     ]
+ *   }
+ */
+
+struct cvt_decision {
+	const char *id;
+	const char *package;       /* versionless purl, NULL = every package */
+	const char *status;        /* not_affected | affected | fixed | under_investigation */
+	const char *justification; /* OpenVEX justification, required for not_affected */
+	const char *reason;
+	const char *author;
+	const char *date;          /* YYYY-MM-DD */
+	const char *expires;       /* YYYY-MM-DD or NULL */
+	const char *severity;      /* severity when decided ("HIGH"...) or NULL */
+};
+
+struct cvt_ledger {
+	struct arena arena;
+	struct cvt_decision *decisions; /* sorted by (id, package with NULL first) */
+	size_t n_decisions;
+	size_t decisions_alloc;
+	void *input; /* owned text strings may point into */
+};
+
+/* OpenVEX vocabularies, NULL-terminated. */
+extern const char *const cvt_vex_statuses[];
+extern const char *const cvt_vex_justifications[];
+
+void cvt_ledger_init(struct cvt_ledger *l);
+void cvt_ledger_release(struct cvt_ledger *l);
+
+/*
+ * Loads a ledger. A missing file gives an empty ledger (rc 0); an invalid
+ * one is an error naming the file, position or entry, and what was expected.
+ * Every entry is validated as cvt_decision_validate does.
+ */
+int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err);
+/* The ledger file's text (sorted, stable formatting, trailing newline). */
+void cvt_ledger_write(const struct cvt_ledger *l, struct strbuf *out);
+/* Writes atomically (creating the directory). */
+int cvt_ledger_save(const struct cvt_ledger *l, const char *path, struct cvt_error *err);
+
+/* Checks vocabulary, the justification rule and date formats; the message lists allowed values. */
+int cvt_decision_validate(const struct cvt_decision *d, struct cvt_error *err);
+/* Adds a copy of `d` (strings copied into the ledger's arena), replacing a decision with the
+ * same id and package. Keeps the ledger sorted. */
+void cvt_ledger_put(struct cvt_ledger *l, const struct cvt_decision *d);
+/* Removes the decision with this id and package (NULL = the every-package one); returns 1 if
+ * one was removed, 0 if none matched. */
+int cvt_ledger_remove(struct cvt_ledger *l, const char *id, const char *package);
+
+/*
+ * The decision that covers a finding: the one for its exact key first, then
+ * one for its id without a package, then the same for each alias of the
+ * finding (so a decision on a CVE covers a GHSA-keyed finding that lists
+ * the CVE, and the other way round). NULL when none does.
+ */
+const struct cvt_decision *cvt_ledger_match(const struct cvt_ledger *l, const struct cvt_finding *f);
+
+/* True when the decision has an expiry date strictly before `today`. */
+int cvt_decision_expired(const struct cvt_decision *d, const char *today);
+
+#endif
