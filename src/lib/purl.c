@@ -21,8 +21,9 @@
  *   writes it) and a '/' inside a name (Trivy's "k8s.io/kubelet") is "%2F".
  * - pypi names follow the current type definition (PEP 503): lower-case and
  *   every run of '-', '_' and '.' becomes one '-'.  Trivy only replaces '_',
- *   so "zope.interface" is "zope-interface" here, not Trivy's
- *   "zope.interface"; both of Trivy's forms map to the same key.
+ *   so its purl "pkg:pypi/zope.interface" and the name "zope.interface"
+ *   both give the key "pkg:pypi/zope-interface"; the key then differs in
+ *   text from the purl Trivy printed, never between scans.
  * - rpm namespaces that name the same vendor under Trivy's older and newer
  *   family names are folded together (sles and slem -> suse,
  *   opensuse-leap and opensuse-tumbleweed -> opensuse), so that a scanner
@@ -429,8 +430,6 @@ static int parse_into(struct cvt_purl *p, const char *s)
 			return -1;
 		end = rem + at;
 	}
-	while (end > rem && end[-1] == '/')
-		end--;
 
 	const char *name = end;
 	while (name > rem && name[-1] != '/')

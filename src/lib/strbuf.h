@@ -27,7 +27,7 @@ void sb_add(struct strbuf *sb, const void *data, size_t len);
 void sb_addstr(struct strbuf *sb, const char *s);
 void sb_addch(struct strbuf *sb, char c);
 void sb_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+void sb_vaddf(struct strbuf *sb, const char *fmt, va_list ap) __attribute__((format(printf, 2, 0)));
 /* Truncates to `len` bytes (len <= sb->len). */
 void sb_setlen(struct strbuf *sb, size_t len);
 static inline void sb_reset(struct strbuf *sb) { sb_setlen(sb, 0); }
