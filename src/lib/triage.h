@@ -91,4 +91,40 @@ const struct cvt_decision *cvt_ledger_match(const struct cvt_ledger *l, const st
 /* True when the decision has an expiry date strictly before `today`. */
 int cvt_decision_expired(const struct cvt_decision *d, const char *today);
 
+/* Index of the decision with exactly this id and package (NULL = the every-package one), or
+ * (size_t)-1. Binary search: O(log n). */
+size_t cvt_ledger_find(const struct cvt_ledger *l, const char *id, const char *package);
+
+/*
+ * Sets used[i] = 1 for every decision i that would cover `f` on its own, i.e. ignoring that a
+ * more specific decision takes precedence in cvt_ledger_match. A decision never marked over a
+ * whole report covers nothing in it (its finding is gone). `used` holds n_decisions flags.
+ */
+void cvt_ledger_mark_matches(const struct cvt_ledger *l, const struct cvt_finding *f,
+			     unsigned char *used);
+
+/* True when `d` on its own covers `f` (same rules as cvt_ledger_match). */
+int cvt_decision_matches(const struct cvt_decision *d, const struct cvt_finding *f);
+
+struct json_writer;
+/* Writes the decision as one JSON object, fields in the ledger's order, absent ones omitted. */
+void cvt_decision_write(struct json_writer *w, const struct cvt_decision *d);
+
+/* Severity words a decision may record, highest first, NULL-terminated. */
+extern const char *const cvt_decision_severities[];
+
+/*
+ * Checks a vulnerability id as typed by a user or found in the ledger: non-empty, no
+ * whitespace or control characters. Fills err ("id: ...") and returns CVT_EINVAL otherwise.
+ */
+int cvt_vuln_id_validate(const char *id, struct cvt_error *err);
+
+/*
+ * Appends the package a decision stores for a purl typed by a user: the versionless canonical
+ * form ("pkg:deb/debian/curl@7.88?arch=amd64" -> "pkg:deb/debian/curl"). CVT_EINVAL with a
+ * message naming `what` (e.g. "--package") when `typed` is not a purl.
+ */
+int cvt_decision_package(const char *typed, const char *what, struct strbuf *out,
+			 struct cvt_error *err);
+
 #endif

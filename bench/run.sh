@@ -1,0 +1,174 @@
+#!/bin/sh
+# Benchmarks cvetrail against peers measured in the same run, on the same
+# file, back to back (`make bench` runs `sh bench/run.sh build/cvetrail`).
+#
+#   sh bench/run.sh BIN
+#
+# Input: a synthetic Trivy report of BENCH_VULNS (100000) vulnerabilities,
+# about 300 MB, and the same image "one day later", made by bench/gen_trivy.c
+# (deterministic) and cached in bench/data/ (git-ignored; BENCH_DATA moves it).
+# Each command runs BENCH_RUNS (5) times, jq BENCH_JQ_RUNS (3) times; the
+# table shows the median wall-clock seconds and the median peak RSS.
+# BENCH_STRICT=1 makes a missed target fail the run (exit 1).
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BIN=${1:-"$ROOT/build/cvetrail"}
+case $BIN in /*) ;; *) BIN="$PWD/$BIN" ;; esac
+VULNS=${BENCH_VULNS:-100000}
+RUNS=${BENCH_RUNS:-5}
+JQ_RUNS=${BENCH_JQ_RUNS:-3}
+SEED=${BENCH_SEED:-1}
+DATA=${BENCH_DATA:-"$ROOT/bench/data"}
+
+die() {
+	echo "bench: $*" >&2
+	exit 2
+}
+
+[ -x "$BIN" ] || die "$BIN is not an executable (run make first)"
+mkdir -p "$DATA"
+
+# ---- input: generated once, regenerated when the generator or its arguments change
+GEN="$DATA/gen_trivy"
+OLD="$DATA/trivy-$VULNS-day0.json"
+NEW="$DATA/trivy-$VULNS-day1.json"
+STAMP="$DATA/trivy-$VULNS.stamp"
+want_stamp="$(cksum <"$ROOT/bench/gen_trivy.c") $VULNS $SEED"
+if [ ! -x "$GEN" ] || [ "$ROOT/bench/gen_trivy.c" -nt "$GEN" ]; then
+	${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -o "$GEN" "$ROOT/bench/gen_trivy.c" || die "cannot build the generator"
+fi
+if [ ! -f "$OLD" ] || [ ! -f "$NEW" ] || [ "$(cat "$STAMP" 2>/dev/null)" != "$want_stamp" ]; then
+	echo "generating $VULNS-vulnerability Trivy reports in $DATA (once) ..."
+	"$GEN" -n "$VULNS" -s "$SEED" -d 0 >"$OLD.tmp" && mv "$OLD.tmp" "$OLD"
+	"$GEN" -n "$VULNS" -s "$SEED" -d 1 >"$NEW.tmp" && mv "$NEW.tmp" "$NEW"
+	echo "$want_stamp" >"$STAMP"
+fi
+
+OUT="$DATA/normalized.json"
+COPY="$DATA/copy.json"
+ERR="$DATA/stderr.txt"
+RESULTS="$DATA/results.txt"
+: >"$RESULTS"
+trap 'rm -f "$COPY" "$ERR" "$DATA"/run.* "$DATA"/normalized.json.*' EXIT
+
+size=$(wc -c <"$OLD" | tr -d ' ')
+have_time=0
+[ -x /usr/bin/time ] && have_time=1
+
+now_ns() { date +%s%N; }
+
+# measure NAME RUNS STDOUT COMMAND... : runs COMMAND with standard output to
+# STDOUT, RUNS times; records "NAME seconds rss_kib" (medians) in RESULTS.
+# A failing command aborts the benchmark: a number for a failed run is a lie.
+measure() {
+	name=$1 runs=$2 stdout=$3
+	shift 3
+	: >"$DATA/run.times"
+	: >"$DATA/run.rss"
+	i=0
+	while [ "$i" -lt "$runs" ]; do
+		t0=$(now_ns)
+		if [ $have_time = 1 ]; then
+			/usr/bin/time -f '%M' -o "$DATA/run.time" "$@" >"$stdout" 2>"$ERR" || {
+				sed 's/^/  /' "$ERR" >&2
+				die "$name failed: $*"
+			}
+			tail -n 1 "$DATA/run.time" >>"$DATA/run.rss"
+		else
+			"$@" >"$stdout" 2>"$ERR" || die "$name failed: $*"
+			echo 0 >>"$DATA/run.rss"
+		fi
+		t1=$(now_ns)
+		echo $((t1 - t0)) >>"$DATA/run.times"
+		i=$((i + 1))
+	done
+	secs=$(sort -n "$DATA/run.times" | awk -v o="$overhead_ns" '{v[NR] = $1}
+		END {s = (v[int((NR + 1) / 2)] - o) / 1e9; printf "%.3f", s < 0.001 ? 0.001 : s}')
+	rss=$(sort -n "$DATA/run.rss" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+	echo "$name $secs $rss" >>"$RESULTS"
+	printf '  %-34s %9s s %9s MB\n' "$name" "$secs" "$(awk -v k="$rss" 'BEGIN {printf "%.1f", k * 1024 / 1e6}')"
+}
+
+get() { awk -v n="$1" -v f="$2" '$1 == n {print $f}' "$RESULTS"; }
+
+echo "cvetrail benchmark: $($BIN --version 2>/dev/null || echo "$BIN")"
+echo "machine: $(nproc) cores, $(awk '/model name/ {sub(/.*: /, ""); print; exit}' /proc/cpuinfo)"
+printf 'input: %s (%s vulnerabilities, %s MB); day 1: %s\n' "$(basename "$OLD")" "$VULNS" \
+	"$(awk -v b="$size" 'BEGIN {printf "%.1f", b / 1e6}')" "$(basename "$NEW")"
+echo "median of $RUNS runs (jq: $JQ_RUNS), warm page cache; wall-clock seconds (less the cost of"
+echo "starting a command), peak RSS"
+[ $have_time = 1 ] || echo "  (/usr/bin/time is missing — Debian package 'time' — so no peak RSS)"
+echo
+
+cat "$OLD" "$NEW" >/dev/null # warm the page cache for every contender alike
+# What starting a command costs here (date, /usr/bin/time, fork, exec) is
+# taken off every time, so the fast peers (cat) are not flattered.
+overhead_ns=0
+measure overhead 5 /dev/null true >/dev/null
+overhead_ns=$(sort -n "$DATA/run.times" | awk '{v[NR] = $1} END {print v[int((NR + 1) / 2)]}')
+measure cat-devnull "$RUNS" /dev/null cat "$OLD"
+measure cat-copy "$RUNS" "$COPY" cat "$OLD"
+rm -f "$COPY"
+measure normalize "$RUNS" /dev/null "$BIN" normalize -o "$OUT" "$OLD"
+
+diff_ok=0
+if "$BIN" diff --json "$OUT" "$NEW" >/dev/null 2>"$ERR"; then
+	diff_ok=1
+else
+	rc=$?
+	# 1 means "something changed" where the command is asked for an exit code.
+	[ $rc = 1 ] && diff_ok=1
+fi
+if [ $diff_ok = 1 ]; then
+	measure diff "$RUNS" /dev/null "$BIN" diff --json "$OUT" "$NEW"
+else
+	echo "  diff: skipped ($(head -n 1 "$ERR"))"
+fi
+
+JQ_PROG='.Results | del(.[].Vulnerabilities[]?.Layer) | del(.[].Vulnerabilities[]?.LastModifiedDate)'
+if command -v jq >/dev/null 2>&1; then
+	measure jq "$JQ_RUNS" /dev/null jq "$JQ_PROG" "$OLD"
+else
+	echo "  jq not installed: skipped"
+fi
+
+echo
+echo "commands:"
+echo "  cat-devnull  cat $OLD > /dev/null"
+echo "  cat-copy     cat $OLD > $COPY"
+echo "  normalize    $BIN normalize -o $OUT $OLD"
+[ $diff_ok = 1 ] && echo "  diff         $BIN diff --json $OUT $NEW > /dev/null"
+command -v jq >/dev/null 2>&1 && echo "  jq           jq '$JQ_PROG' $OLD > /dev/null"
+echo
+
+missed=0
+# ratio LABEL VALUE OP TARGET
+ratio() {
+	verdict=$(awk -v v="$2" -v op="$3" -v t="$4" 'BEGIN {
+		ok = (op == ">=") ? (v >= t) : (v <= t); print ok ? "PASS" : "MISS" }')
+	[ "$verdict" = PASS ] || missed=$((missed + 1))
+	printf '  %-36s %8s   target %s %-4s %s\n' "$1" "$2" "$3" "$4" "$verdict"
+}
+div() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else print "inf"}'; }
+
+n=$(get normalize 2)
+echo "ratios:"
+if command -v jq >/dev/null 2>&1; then
+	ratio "jq / normalize (time)" "$(div "$(get jq 2)" "$n")" ">=" 20
+fi
+ratio "normalize / cat > /dev/null (time)" "$(div "$n" "$(get cat-devnull 2)")" "<=" 2
+ratio "normalize / cat > copy (time)" "$(div "$n" "$(get cat-copy 2)")" "<=" 2
+if [ $have_time = 1 ]; then
+	ratio "normalize peak RSS / input size" "$(div "$(($(get normalize 3) * 1024))" "$size")" "<=" 2
+fi
+if [ $diff_ok = 1 ]; then
+	ratio "diff / normalize (time)" "$(div "$(get diff 2)" "$n")" "<=" 1.5
+fi
+echo
+echo "bench: $missed target(s) missed"
+rm -f "$OUT"
+if [ "${BENCH_STRICT:-0}" = 1 ] && [ $missed -gt 0 ]; then
+	exit 1
+fi
+exit 0
