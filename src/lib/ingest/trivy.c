@@ -166,6 +166,22 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	return 0;
 }
 
+/* "img:tag (amazon 2 (Karoo))" -> "img:tag": the Target without its trailing OS group. */
+static const char *target_without_os(struct trivy_ctx *c, const char *target)
+{
+	size_t len = strlen(target);
+	if (!len || target[len - 1] != ')')
+		return NULL;
+	int depth = 0;
+	for (size_t i = len; i-- > 0;) {
+		if (target[i] == ')')
+			depth++;
+		else if (target[i] == '(' && --depth == 0)
+			return i > 1 && target[i - 1] == ' ' ? arena_strndup(&c->r->arena, target, i - 1) : NULL;
+	}
+	return NULL;
+}
+
 /* Result classes that list packages; config/secret/license results do not count as coverage. */
 static int is_package_result(const char *cls)
 {
@@ -195,6 +211,8 @@ static int add_result(struct trivy_ctx *c, const struct json_value *res,
 		purl_type = intern(c, &c->family);
 	if (!purl_type && target)
 		purl_type = type_from_target_file(target);
+	if (legacy && has_os && !c->r->artifact_name)
+		c->r->artifact_name = target_without_os(c, target);
 	if (has_os && !c->r->os && (legacy || (cls && !strcmp(cls, "os-pkgs")) || !type)) {
 		sb_reset(&c->scratch);
 		sb_addf(&c->scratch, "%s %s", c->family.buf, c->release.buf);
