@@ -5,18 +5,28 @@
 #include "cmd.h"
 #include "fileio.h"
 #include "ingest.h"
+#include "date.h"
 #include "report.h"
+#include "sarif.h"
+#include "triage.h"
 
 static const struct cvt_option_doc normalize_options[] = {
 	{"-o, --output OUT",
 	 "Write the report to OUT (replaced atomically: a temporary file in the same directory, "
 	 "fsync, rename). Without it the report goes to standard output."},
+	{"--format json|sarif",
+	 "json (default): the canonical report. sarif: SARIF 2.1.0 for code scanning, one result per "
+	 "finding with a partial fingerprint derived from the finding key (so an alert follows the "
+	 "finding across base-image updates) and a suppression for each finding covered by an "
+	 "unexpired triage decision."},
+	{"--triage FILE",
+	 "The triage ledger read for --format sarif (default .cvetrail/triage.json, when it exists)."},
 	{NULL, NULL},
 };
 
 const struct cvt_command_doc cmd_normalize_doc = {
 	.name = "normalize",
-	.synopsis = "cvetrail normalize [-o OUT] [INPUT|-]",
+	.synopsis = "cvetrail normalize [--format json|sarif] [--triage FILE] [-o OUT] [INPUT|-]",
 	.summary = "turn scanner JSON into the canonical report",
 	.description =
 		"Reads a scanner's JSON output (Trivy SchemaVersion 2, legacy Trivy arrays and null, "
@@ -35,15 +45,25 @@ int cmd_normalize(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
+		{"format", required_argument, NULL, 'f'},
+		{"triage", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *output = NULL;
+	const char *output = NULL, *format = "json", *triage_path = NULL;
 	int opt;
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+:o:h", longopts, NULL)) != -1) {
 		switch (opt) {
+		case 'f':
+			format = optarg;
+			break;
+		case 't':
+			triage_path = optarg;
+			break;
+		case ':':
+			return cmd_usage_error("normalize", "option '%s' needs a value", argv[optind - 1]);
 		case 'o':
 			output = optarg;
 			break;
@@ -54,6 +74,8 @@ int cmd_normalize(int argc, char **argv)
 			return cmd_usage_error("normalize", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
+	if (strcmp(format, "json") != 0 && strcmp(format, "sarif") != 0)
+		return cmd_usage_error("normalize", "unknown --format '%s' (expected json or sarif)", format);
 	if (argc - optind > 1)
 		return cmd_usage_error("normalize", "expected at most one INPUT, got %d", argc - optind);
 	const char *input = optind < argc ? argv[optind] : "-";
@@ -61,13 +83,25 @@ int cmd_normalize(int argc, char **argv)
 	struct cvt_report report;
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct strbuf out = STRBUF_INIT;
+	struct cvt_ledger ledger;
 	int status = EXIT_OK;
 	cvt_report_init(&report);
+	cvt_ledger_init(&ledger);
 	if (cvt_load_report(&report, input, &err) < 0) {
 		status = cmd_report_error(&err);
 		goto out;
 	}
-	cvt_report_write(&report, &out);
+	if (!strcmp(format, "sarif")) {
+		struct cvt_date today;
+		if (cvt_ledger_load(&ledger, triage_path ? triage_path : ".cvetrail/triage.json", &err) < 0 ||
+		    cvt_today(&today, &err) < 0) {
+			status = cmd_report_error(&err);
+			goto out;
+		}
+		cvt_sarif_write(&report, &ledger, today.text, &out);
+	} else {
+		cvt_report_write(&report, &out);
+	}
 	if (output) {
 		if (cvt_write_file_atomic(output, out.buf, out.len, &err) < 0)
 			status = cmd_report_error(&err);
@@ -76,6 +110,7 @@ int cmd_normalize(int argc, char **argv)
 	}
 out:
 	sb_release(&out);
+	cvt_ledger_release(&ledger);
 	cvt_report_release(&report);
 	cvt_error_release(&err);
 	return status;
