@@ -94,16 +94,18 @@ int cmd_scan(int argc, char **argv)
 		switch (opt) {
 		case 's':
 			if (strcmp(optarg, "trivy") && strcmp(optarg, "grype"))
-				return cmd_usage_error("scan", "unknown scanner '%s' (expected trivy or grype)",
-						       optarg);
+				return cmd_usage_error(
+					"scan", "unknown scanner '%s' (expected trivy or grype)",
+					optarg);
 			options.scanner = optarg;
 			break;
 		case 't':
 			if (parse_timeout(optarg, &options.timeout_seconds) < 0)
-				return cmd_usage_error("scan",
-						       "--timeout expects a number of seconds from 1 to %d, "
-						       "got '%s'",
-						       MAX_TIMEOUT_SECONDS, optarg);
+				return cmd_usage_error(
+					"scan",
+					"--timeout expects a number of seconds from 1 to %d, "
+					"got '%s'",
+					MAX_TIMEOUT_SECONDS, optarg);
 			break;
 		case 'o':
 			output = optarg;
@@ -112,13 +114,15 @@ int cmd_scan(int argc, char **argv)
 			cmd_print_help(&cmd_scan_doc);
 			return EXIT_OK;
 		case ':':
-			return cmd_usage_error("scan", "option '%s' needs a value", argv[optind - 1]);
+			return cmd_usage_error("scan", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			return cmd_usage_error("scan", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (argc - optind != 1)
-		return cmd_usage_error("scan", "expected one image reference, got %d", argc - optind);
+		return cmd_usage_error("scan", "expected one image reference, got %d",
+				       argc - optind);
 	options.ref = argv[optind];
 
 	struct cvt_report report;

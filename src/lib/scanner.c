@@ -46,9 +46,9 @@
 #include "json.h"
 
 #define DEFAULT_TIMEOUT_SECONDS 600
-#define KILL_GRACE_MS 5000
-#define STDERR_TAIL_LINES 20
-#define STDERR_TAIL_BYTES 4096
+#define KILL_GRACE_MS           5000
+#define STDERR_TAIL_LINES       20
+#define STDERR_TAIL_BYTES       4096
 
 struct scanner {
 	const char *name;
@@ -72,10 +72,11 @@ struct scan_run {
 	struct strbuf output_path; /* the scanner's report file; removed at the end */
 	struct strbuf output_arg;
 	struct strbuf timeout_arg;
-	int stderr_fd;            /* scanner's standard output and error (unlinked file) */
-	int exit_status;          /* from waitpid */
+	int stderr_fd;   /* scanner's standard output and error (unlinked file) */
+	int null_fd;     /* /dev/null, the scanner's standard input */
+	int exit_status; /* from waitpid */
 	int timed_out;
-	int interrupted_by;       /* signal that made us stop the scanner, or 0 */
+	int interrupted_by; /* signal that made us stop the scanner, or 0 */
 };
 
 static int ref_error(struct cvt_error *err, const char *ref)
@@ -83,10 +84,11 @@ static int ref_error(struct cvt_error *err, const char *ref)
 	if (!ref || !*ref)
 		return cvt_error_set(err, CVT_EUSAGE, "empty image reference");
 	if (ref[0] == '-')
-		return cvt_error_set(err, CVT_EUSAGE,
-				     "refusing image reference '%s': it begins with '-' and would be "
-				     "read as a scanner option",
-				     ref);
+		return cvt_error_set(
+			err, CVT_EUSAGE,
+			"refusing image reference '%s': it begins with '-' and would be "
+			"read as a scanner option",
+			ref);
 	for (const char *p = ref; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)
 			return cvt_error_set(err, CVT_EUSAGE,
@@ -244,7 +246,7 @@ static int spawn_scanner(struct scan_run *run, pid_t *pid, struct cvt_error *err
 	sigaddset(&defaults, SIGHUP);
 	sigaddset(&defaults, SIGQUIT);
 	posix_spawn_file_actions_init(&actions);
-	posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+	posix_spawn_file_actions_adddup2(&actions, run->null_fd, 0);
 	posix_spawn_file_actions_adddup2(&actions, run->stderr_fd, 1);
 	posix_spawn_file_actions_adddup2(&actions, run->stderr_fd, 2);
 	posix_spawnattr_init(&attr);
@@ -291,7 +293,8 @@ static int wait_scanner(struct scan_run *run, pid_t pid, const sigset_t *held,
 	for (;;) {
 		siginfo_t info;
 		memset(&info, 0, sizeof info);
-		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 && errno != EINTR)
+		if (waitid(P_PID, (id_t)pid, &info, WEXITED | WNOHANG | WNOWAIT) < 0 &&
+		    errno != EINTR)
 			return cvt_error_set(err, CVT_ESCANNER, "waiting for %s: %s",
 					     run->scanner->name, strerror(errno));
 		if (info.si_pid == pid) {
@@ -299,7 +302,8 @@ static int wait_scanner(struct scan_run *run, pid_t pid, const sigset_t *held,
 				kill(-pid, SIGKILL);
 			while (waitpid(pid, &run->exit_status, 0) < 0)
 				if (errno != EINTR)
-					return cvt_error_set(err, CVT_ESCANNER, "waiting for %s: %s",
+					return cvt_error_set(err, CVT_ESCANNER,
+							     "waiting for %s: %s",
 							     run->scanner->name, strerror(errno));
 			return 0;
 		}
@@ -327,8 +331,14 @@ static int wait_scanner(struct scan_run *run, pid_t pid, const sigset_t *held,
 static int run_scanner(struct scan_run *run, struct cvt_error *err)
 {
 	sigset_t held, saved;
+	struct sigaction child_default, child_saved;
 	pid_t pid;
 	int rc;
+	/* SIGCHLD ignored (inherited through exec) would reap the scanner before us. */
+	memset(&child_default, 0, sizeof child_default);
+	child_default.sa_handler = SIG_DFL;
+	sigemptyset(&child_default.sa_mask);
+	sigaction(SIGCHLD, &child_default, &child_saved);
 	sigemptyset(&held);
 	sigaddset(&held, SIGINT);
 	sigaddset(&held, SIGTERM);
@@ -338,6 +348,7 @@ static int run_scanner(struct scan_run *run, struct cvt_error *err)
 	if (rc == 0)
 		rc = wait_scanner(run, pid, &held, err);
 	sigprocmask(SIG_SETMASK, &saved, NULL);
+	sigaction(SIGCHLD, &child_saved, NULL);
 	if (rc < 0)
 		return rc;
 
@@ -351,7 +362,8 @@ static int run_scanner(struct scan_run *run, struct cvt_error *err)
 			name, run->ref, run->timeout_seconds, run->timeout_seconds == 1 ? "" : "s");
 	} else if (WIFSIGNALED(run->exit_status)) {
 		sb_addf(&what, "%s was killed by signal %d (%s) while scanning '%s'", name,
-			WTERMSIG(run->exit_status), strsignal(WTERMSIG(run->exit_status)), run->ref);
+			WTERMSIG(run->exit_status), strsignal(WTERMSIG(run->exit_status)),
+			run->ref);
 	} else if (!WIFEXITED(run->exit_status) || WEXITSTATUS(run->exit_status) != 0) {
 		sb_addf(&what, "%s failed on '%s' (exit status %d)", name, run->ref,
 			WIFEXITED(run->exit_status) ? WEXITSTATUS(run->exit_status) : -1);
@@ -421,8 +433,15 @@ out:
 
 int cvt_scan(struct cvt_report *r, const struct cvt_scan_options *o, struct cvt_error *err)
 {
-	struct scan_run run = {NULL, o->ref, o->timeout_seconds, STRBUF_INIT, STRBUF_INIT,
-			       STRBUF_INIT, -1, 0, 0, 0};
+	struct scan_run run = {
+		.ref = o->ref,
+		.timeout_seconds = o->timeout_seconds,
+		.output_path = STRBUF_INIT,
+		.output_arg = STRBUF_INIT,
+		.timeout_arg = STRBUF_INIT,
+		.stderr_fd = -1,
+		.null_fd = -1,
+	};
 	const char *name = o->scanner ? o->scanner : "trivy";
 	struct strbuf stderr_path = STRBUF_INIT;
 	int rc, fd;
@@ -431,8 +450,8 @@ int cvt_scan(struct cvt_report *r, const struct cvt_scan_options *o, struct cvt_
 		if (!strcmp(name, scanners[i].name))
 			run.scanner = &scanners[i];
 	if (!run.scanner)
-		return cvt_error_set(err, CVT_EUSAGE, "unknown scanner '%s' (expected trivy or grype)",
-				     name);
+		return cvt_error_set(err, CVT_EUSAGE,
+				     "unknown scanner '%s' (expected trivy or grype)", name);
 	if ((rc = ref_error(err, o->ref)) < 0)
 		return rc;
 	if (run.timeout_seconds <= 0)
@@ -448,6 +467,10 @@ int cvt_scan(struct cvt_report *r, const struct cvt_scan_options *o, struct cvt_
 		goto out;
 	}
 	unlink(stderr_path.buf);
+	if ((run.null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = cvt_error_set(err, CVT_EIO, "cannot open /dev/null: %s", strerror(errno));
+		goto out;
+	}
 
 	rc = run_scanner(&run, err);
 	if (rc == 0)
@@ -457,6 +480,8 @@ out:
 		unlink(run.output_path.buf);
 	if (run.stderr_fd >= 0)
 		close(run.stderr_fd);
+	if (run.null_fd >= 0)
+		close(run.null_fd);
 	if (rc < 0) {
 		/* Nothing half-read is left for a caller that ignores the error. */
 		cvt_report_release(r);

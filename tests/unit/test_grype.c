@@ -6,13 +6,21 @@
 #include "json.h"
 #include "report.h"
 
-/* Parses `json` and ingests it as Grype output; the report keeps the text. */
+/*
+ * The JSON documents below are written with single quotes, turned into double
+ * quotes before parsing, so that they read as JSON. (No test string holds an
+ * apostrophe.)
+ */
+
+/* Parses `json` (quotes as above) and ingests it as Grype output; the report
+ * keeps the text. */
 static int ingest(struct cvt_report *r, const char *json, struct cvt_error *err)
 {
 	size_t len = strlen(json);
 	char *text = malloc(len + 1);
 	struct json_doc doc;
-	memcpy(text, json, len + 1);
+	for (size_t i = 0; i <= len; i++)
+		text[i] = json[i] == '\'' ? '"' : json[i];
 	cvt_report_init(r);
 	int rc = json_parse(&doc, text, len, err);
 	if (rc < 0) {
@@ -33,33 +41,37 @@ static const struct cvt_finding *find(const struct cvt_report *r, const char *ke
 	return f;
 }
 
-/* A match object with the given vulnerability and artifact members (JSON text). */
-#define MATCH(vuln, artifact) "{\"vulnerability\": {" vuln "}, \"artifact\": {" artifact "}}"
+/* A one-match document: the vulnerability's and the artifact's members. */
+static char *one_match(const char *vuln, const char *artifact, const char *rest)
+{
+	struct strbuf doc = STRBUF_INIT;
+	sb_addf(&doc, "{'matches': [{'vulnerability': {%s}, 'artifact': {%s}}]%s}", vuln, artifact,
+		rest ? rest : "");
+	return sb_detach(&doc, NULL);
+}
 
 static const char image_doc[] =
-	"{\"matches\": ["
-	MATCH("\"id\": \"CVE-2023-38545\", \"severity\": \"Critical\", "
-	      "\"dataSource\": \"https://security-tracker.debian.org/tracker/CVE-2023-38545\", "
-	      "\"fix\": {\"versions\": [\"7.88.1-10+deb12u4\", \"8.4.0\"], \"state\": \"fixed\"}, "
-	      "\"risk\": 97.5, \"epss\": [{\"cve\": \"CVE-2023-38545\", \"epss\": 0.3}]",
-	      "\"name\": \"curl\", \"version\": \"7.88.1-10+deb12u1\", \"type\": \"deb\", "
-	      "\"purl\": \"pkg:deb/debian/curl@7.88.1-10+deb12u1?arch=amd64&distro=debian-12\", "
-	      "\"locations\": [{\"path\": \"/var/lib/dpkg/status\", \"layerID\": \"sha256:aa\"}]")
-	","
-	"{\"vulnerability\": {\"id\": \"GHSA-xxxx-yyyy-zzzz\", \"severity\": \"High\", "
-	"\"fix\": {\"versions\": [], \"state\": \"not-fixed\"}, "
-	"\"cvss\": [{\"version\": \"3.1\", \"metrics\": {\"baseScore\": 7.5}}, "
-	"{\"version\": \"2.0\", \"metrics\": {\"baseScore\": 9.3}}]}, "
-	"\"relatedVulnerabilities\": [{\"id\": \"CVE-2024-0001\", \"description\": \"Related "
-	"text.\", \"cvss\": [{\"version\": \"3.0\", \"metrics\": {\"baseScore\": 8.1}}]}], "
-	"\"matchDetails\": [{\"matcher\": \"python-matcher\"}], "
-	"\"artifact\": {\"name\": \"Flask_Login\", \"version\": \"0.6.0\", \"type\": \"python\", "
-	"\"locations\": [{\"path\": \"/app/requirements.txt\"}]}}"
+	"{'matches': ["
+	"  {'vulnerability': {'id': 'CVE-2023-38545', 'severity': 'Critical',"
+	"     'dataSource': 'https://security-tracker.debian.org/tracker/CVE-2023-38545',"
+	"     'fix': {'versions': ['7.88.1-10+deb12u4', '8.4.0'], 'state': 'fixed'},"
+	"     'risk': 97.5, 'epss': [{'cve': 'CVE-2023-38545', 'epss': 0.3}]},"
+	"   'artifact': {'name': 'curl', 'version': '7.88.1-10+deb12u1', 'type': 'deb',"
+	"     'purl': 'pkg:deb/debian/curl@7.88.1-10+deb12u1?arch=amd64&distro=debian-12',"
+	"     'locations': [{'path': '/var/lib/dpkg/status', 'layerID': 'sha256:aa'}]}},"
+	"  {'vulnerability': {'id': 'GHSA-xxxx-yyyy-zzzz', 'severity': 'High',"
+	"     'fix': {'versions': [], 'state': 'not-fixed'},"
+	"     'cvss': [{'version': '3.1', 'metrics': {'baseScore': 7.5}},"
+	"              {'version': '2.0', 'metrics': {'baseScore': 9.3}}]},"
+	"   'relatedVulnerabilities': [{'id': 'CVE-2024-0001', 'description': 'Related text.',"
+	"     'cvss': [{'version': '3.0', 'metrics': {'baseScore': 8.1}}]}],"
+	"   'matchDetails': [{'matcher': 'python-matcher'}],"
+	"   'artifact': {'name': 'Flask_Login', 'version': '0.6.0', 'type': 'python',"
+	"     'locations': [{'path': '/app/requirements.txt'}]}}"
 	"],"
-	"\"source\": {\"type\": \"image\", \"target\": {\"userInput\": \"web:2.3\", "
-	"\"imageID\": \"sha256:1111\"}},"
-	"\"distro\": {\"name\": \"debian\", \"version\": \"12\", \"idLike\": []},"
-	"\"descriptor\": {\"name\": \"grype\", \"timestamp\": \"2026-01-01T00:00:00Z\"}}";
+	"'source': {'type': 'image', 'target': {'userInput': 'web:2.3', 'imageID': 'sha256:1111'}},"
+	"'distro': {'name': 'debian', 'version': '12', 'idLike': []},"
+	"'descriptor': {'name': 'grype', 'timestamp': '2026-01-01T00:00:00Z'}}";
 
 static void test_keys_and_fields(void)
 {
@@ -79,6 +91,7 @@ static void test_keys_and_fields(void)
 		CHECK_STR(f->pkg_name, "curl");
 		CHECK(f->severity == CVT_SEV_CRITICAL);
 		CHECK_STR(f->status, "fixed");
+		/* The first of the fix versions. */
 		CHECK_STR(f->fixed_version, "7.88.1-10+deb12u4");
 		CHECK_STR(f->installed_version, "7.88.1-10+deb12u1");
 		CHECK_STR(f->url, "https://security-tracker.debian.org/tracker/CVE-2023-38545");
@@ -98,6 +111,7 @@ static void test_keys_and_fields(void)
 		CHECK(f->severity == CVT_SEV_HIGH);
 		/* Highest v3 score over the match and its related records; v2 ignored. */
 		CHECK_STR(f->cvss, "8.1");
+		/* Related ids are aliases: a ledger decision on the CVE covers the GHSA. */
 		CHECK(f->n_aliases == 1);
 		if (f->n_aliases == 1)
 			CHECK_STR(f->aliases[0], "CVE-2024-0001");
@@ -107,58 +121,60 @@ static void test_keys_and_fields(void)
 	cvt_error_release(&err);
 }
 
+/* "status|fixed_version" of a match with the given extra vulnerability members. */
 static const char *status_of(const char *fix)
 {
 	static char buf[64];
-	struct strbuf doc = STRBUF_INIT;
+	struct strbuf vuln = STRBUF_INIT;
 	struct cvt_report r;
 	struct cvt_error err = CVT_ERROR_INIT;
-	sb_addf(&doc, "{\"matches\": [" MATCH("\"id\": \"CVE-1\"%s%s", "\"name\": \"x\"") "]}",
-		fix ? ", " : "", fix ? fix : "");
-	buf[0] = '\0';
-	if (ingest(&r, doc.buf, &err) == 0 && r.n_findings == 1) {
-		snprintf(buf, sizeof buf, "%s|%s", r.findings[0].status ? r.findings[0].status : "(null)",
-			 r.findings[0].fixed_version ? r.findings[0].fixed_version : "(null)");
+	sb_addf(&vuln, "'id': 'CVE-1'%s%s", fix ? ", " : "", fix ? fix : "");
+	char *doc = one_match(vuln.buf, "'name': 'x'", NULL);
+	if (ingest(&r, doc, &err) == 0 && r.n_findings == 1) {
+		const struct cvt_finding *f = &r.findings[0];
+		snprintf(buf, sizeof buf, "%s|%s", f->status ? f->status : "(null)",
+			 f->fixed_version ? f->fixed_version : "(null)");
 	} else {
 		snprintf(buf, sizeof buf, "error: %s", err.message.buf);
 	}
 	cvt_report_release(&r);
 	cvt_error_release(&err);
-	sb_release(&doc);
+	sb_release(&vuln);
+	free(doc);
 	return buf;
 }
 
 static void test_fix_states(void)
 {
-	CHECK_STR(status_of("\"fix\": {\"versions\": [\"1.2\"], \"state\": \"fixed\"}"), "fixed|1.2");
-	CHECK_STR(status_of("\"fix\": {\"versions\": [], \"state\": \"not-fixed\"}"), "affected|(null)");
-	CHECK_STR(status_of("\"fix\": {\"versions\": [], \"state\": \"wont-fix\"}"),
-		  "will_not_fix|(null)");
-	CHECK_STR(status_of("\"fix\": {\"versions\": [], \"state\": \"unknown\"}"), "unknown|(null)");
-	/* Grype writes "" when its database says nothing; versions still tell a fix. */
-	CHECK_STR(status_of("\"fix\": {\"versions\": [], \"state\": \"\"}"), "unknown|(null)");
-	CHECK_STR(status_of("\"fix\": {\"versions\": [\"2.0\"], \"state\": \"\"}"), "fixed|2.0");
-	CHECK_STR(status_of("\"fix\": {\"versions\": [\"3\"], \"state\": \"Fix-Deferred\"}"),
+	CHECK_STR(status_of("'fix': {'versions': ['1.2'], 'state': 'fixed'}"), "fixed|1.2");
+	CHECK_STR(status_of("'fix': {'versions': [], 'state': 'not-fixed'}"), "affected|(null)");
+	CHECK_STR(status_of("'fix': {'versions': [], 'state': 'wont-fix'}"), "will_not_fix|(null)");
+	CHECK_STR(status_of("'fix': {'versions': [], 'state': 'unknown'}"), "unknown|(null)");
+	/* Grype writes '' when its database says nothing; versions still tell a fix. */
+	CHECK_STR(status_of("'fix': {'versions': [], 'state': ''}"), "unknown|(null)");
+	CHECK_STR(status_of("'fix': {'versions': ['2.0'], 'state': ''}"), "fixed|2.0");
+	CHECK_STR(status_of("'fix': {'versions': ['3'], 'state': 'Fix-Deferred'}"),
 		  "fix_deferred|3");
 	CHECK_STR(status_of(NULL), "unknown|(null)");
 	/* The 2020 schema (grype 0.7): fixedInVersion. */
-	CHECK_STR(status_of("\"fixedInVersion\": \"1.0.1\""), "fixed|1.0.1");
-	CHECK_STR(status_of("\"fixedInVersion\": null"), "unknown|(null)");
+	CHECK_STR(status_of("'fixedInVersion': '1.0.1'"), "fixed|1.0.1");
+	CHECK_STR(status_of("'fixedInVersion': null"), "unknown|(null)");
 }
 
 static enum cvt_severity severity_of(const char *severity)
 {
-	struct strbuf doc = STRBUF_INIT;
+	struct strbuf vuln = STRBUF_INIT;
 	struct cvt_report r;
 	struct cvt_error err = CVT_ERROR_INIT;
-	enum cvt_severity s = (enum cvt_severity)-1;
-	sb_addf(&doc, "{\"matches\": [" MATCH("\"id\": \"CVE-1\", \"severity\": \"%s\"", "\"name\": \"x\"") "]}",
-		severity);
-	if (ingest(&r, doc.buf, &err) == 0 && r.n_findings == 1)
+	enum cvt_severity s = (enum cvt_severity) - 1;
+	sb_addf(&vuln, "'id': 'CVE-1', 'severity': '%s'", severity);
+	char *doc = one_match(vuln.buf, "'name': 'x'", NULL);
+	if (ingest(&r, doc, &err) == 0 && r.n_findings == 1)
 		s = r.findings[0].severity;
 	cvt_report_release(&r);
 	cvt_error_release(&err);
-	sb_release(&doc);
+	sb_release(&vuln);
+	free(doc);
 	return s;
 }
 
@@ -173,75 +189,76 @@ static void test_severity(void)
 	CHECK(severity_of("") == CVT_SEV_UNKNOWN);
 }
 
-/* The key of a one-match document: artifact members and the distro object. */
-static const char *key_of(const char *artifact, const char *distro)
+/* The purl of a one-match document with these artifact members and distro object. */
+static const char *purl_of(const char *artifact, const char *distro)
 {
 	static char buf[256];
-	struct strbuf doc = STRBUF_INIT;
+	struct strbuf rest = STRBUF_INIT;
 	struct cvt_report r;
 	struct cvt_error err = CVT_ERROR_INIT;
-	sb_addf(&doc, "{\"matches\": [" MATCH("\"id\": \"CVE-1\"", "%s") "]%s%s}", artifact,
-		distro ? ", \"distro\": " : "", distro ? distro : "");
-	if (ingest(&r, doc.buf, &err) == 0 && r.n_findings == 1)
+	if (distro)
+		sb_addf(&rest, ", 'distro': %s", distro);
+	char *doc = one_match("'id': 'CVE-1'", artifact, rest.buf);
+	if (ingest(&r, doc, &err) == 0 && r.n_findings == 1)
 		snprintf(buf, sizeof buf, "%s", r.findings[0].purl);
 	else
 		snprintf(buf, sizeof buf, "error: %s", err.message.buf);
 	cvt_report_release(&r);
 	cvt_error_release(&err);
-	sb_release(&doc);
+	sb_release(&rest);
+	free(doc);
 	return buf;
 }
 
 static void test_purls(void)
 {
-	const char *debian = "{\"name\": \"debian\", \"version\": \"12\"}";
-	const char *rhel = "{\"name\": \"rhel\", \"version\": \"9.3\"}";
+	const char *debian = "{'name': 'debian', 'version': '12'}";
+	const char *rhel = "{'name': 'rhel', 'version': '9.3'}";
 	/* Given purls lose version, qualifiers and subpath. */
-	CHECK_STR(key_of("\"name\": \"libc6\", \"type\": \"deb\", "
-			 "\"purl\": \"pkg:deb/debian/libc6@2.28-10?arch=amd64#x\"", debian),
+	CHECK_STR(purl_of("'name': 'libc6', 'type': 'deb', "
+			  "'purl': 'pkg:deb/debian/libc6@2.28-10?arch=amd64#x'",
+			  debian),
 		  "pkg:deb/debian/libc6");
 	/* An empty or invalid purl falls back to type and name. */
-	CHECK_STR(key_of("\"name\": \"libc6\", \"type\": \"deb\", \"purl\": \"\"", debian),
+	CHECK_STR(purl_of("'name': 'libc6', 'type': 'deb', 'purl': ''", debian),
 		  "pkg:deb/debian/libc6");
-	CHECK_STR(key_of("\"name\": \"libc6\", \"type\": \"deb\", \"purl\": \"not a purl\"", debian),
+	CHECK_STR(purl_of("'name': 'libc6', 'type': 'deb', 'purl': 'not a purl'", debian),
 		  "pkg:deb/debian/libc6");
-	CHECK_STR(key_of("\"name\": \"musl\", \"type\": \"apk\"", "{\"name\": \"alpine\"}"),
+	CHECK_STR(purl_of("'name': 'musl', 'type': 'apk'", "{'name': 'alpine'}"),
 		  "pkg:apk/alpine/musl");
 	/* Grype's distro names fold into Trivy's OS families, in built and given purls. */
-	CHECK_STR(key_of("\"name\": \"openssl-libs\", \"type\": \"rpm\"", rhel),
+	CHECK_STR(purl_of("'name': 'openssl-libs', 'type': 'rpm'", rhel),
 		  "pkg:rpm/redhat/openssl-libs");
-	CHECK_STR(key_of("\"name\": \"openssl-libs\", \"type\": \"rpm\", "
-			 "\"purl\": \"pkg:rpm/rhel/openssl-libs@3.0.7-24.el9?arch=x86_64\"", rhel),
+	CHECK_STR(purl_of("'name': 'openssl-libs', 'type': 'rpm', "
+			  "'purl': 'pkg:rpm/rhel/openssl-libs@3.0.7-24.el9?arch=x86_64'",
+			  rhel),
 		  "pkg:rpm/redhat/openssl-libs");
-	CHECK_STR(key_of("\"name\": \"bash\", \"type\": \"rpm\"", "{\"name\": \"amazonlinux\"}"),
+	CHECK_STR(purl_of("'name': 'bash', 'type': 'rpm'", "{'name': 'amazonlinux'}"),
 		  "pkg:rpm/amazon/bash");
 	/* A distribution purl.c does not know still gives its namespace. */
-	CHECK_STR(key_of("\"name\": \"bash\", \"type\": \"deb\"", "{\"name\": \"raspbian\"}"),
+	CHECK_STR(purl_of("'name': 'bash', 'type': 'deb'", "{'name': 'raspbian'}"),
 		  "pkg:deb/raspbian/bash");
 	/* An OS package with no distro: generic. */
-	CHECK_STR(key_of("\"name\": \"bash\", \"type\": \"deb\"", NULL), "pkg:generic/bash");
-	CHECK_STR(key_of("\"name\": \"bash\", \"type\": \"deb\"", "{\"name\": \"\"}"),
-		  "pkg:generic/bash");
-	CHECK_STR(key_of("\"name\": \"@babel/core\", \"type\": \"npm\"", NULL),
-		  "pkg:npm/%40babel/core");
-	CHECK_STR(key_of("\"name\": \"golang.org/x/net\", \"type\": \"go-module\"", NULL),
+	CHECK_STR(purl_of("'name': 'bash', 'type': 'deb'", NULL), "pkg:generic/bash");
+	CHECK_STR(purl_of("'name': 'bash', 'type': 'deb'", "{'name': ''}"), "pkg:generic/bash");
+	CHECK_STR(purl_of("'name': '@babel/core', 'type': 'npm'", NULL), "pkg:npm/%40babel/core");
+	CHECK_STR(purl_of("'name': 'golang.org/x/net', 'type': 'go-module'", NULL),
 		  "pkg:golang/golang.org/x/net");
-	CHECK_STR(key_of("\"name\": \"log4j-core\", \"type\": \"java-archive\"", NULL),
+	CHECK_STR(purl_of("'name': 'log4j-core', 'type': 'java-archive'", NULL),
 		  "pkg:maven/log4j-core");
-	CHECK_STR(key_of("\"name\": \"rails\", \"type\": \"gem\"", NULL), "pkg:gem/rails");
-	CHECK_STR(key_of("\"name\": \"serde\", \"type\": \"rust-crate\"", NULL), "pkg:cargo/serde");
-	CHECK_STR(key_of("\"name\": \"Newtonsoft.Json\", \"type\": \"dotnet\"", NULL),
+	CHECK_STR(purl_of("'name': 'rails', 'type': 'gem'", NULL), "pkg:gem/rails");
+	CHECK_STR(purl_of("'name': 'serde', 'type': 'rust-crate'", NULL), "pkg:cargo/serde");
+	CHECK_STR(purl_of("'name': 'Newtonsoft.Json', 'type': 'dotnet'", NULL),
 		  "pkg:nuget/Newtonsoft.Json");
-	CHECK_STR(key_of("\"name\": \"guzzlehttp/guzzle\", \"type\": \"php-composer\"", NULL),
+	CHECK_STR(purl_of("'name': 'guzzlehttp/guzzle', 'type': 'php-composer'", NULL),
 		  "pkg:composer/guzzlehttp/guzzle");
-	CHECK_STR(key_of("\"name\": \"actions/checkout\", \"type\": \"github-action\"", NULL),
+	CHECK_STR(purl_of("'name': 'actions/checkout', 'type': 'github-action'", NULL),
 		  "pkg:github/actions/checkout");
-	CHECK_STR(key_of("\"name\": \"busybox\", \"type\": \"binary\"", NULL), "pkg:generic/busybox");
-	CHECK_STR(key_of("\"name\": \"a b/c\", \"type\": \"unheard-of\"", NULL),
-		  "pkg:generic/a%20b%2Fc");
+	CHECK_STR(purl_of("'name': 'busybox', 'type': 'binary'", NULL), "pkg:generic/busybox");
+	CHECK_STR(purl_of("'name': 'a b/c', 'type': 'unheard-of'", NULL), "pkg:generic/a%20b%2Fc");
 }
 
-/* Runs `doc`; the error message must contain `want`. */
+/* Ingests `doc`: an error whose message contains `want`. */
 static void expect_error(const char *doc, const char *want)
 {
 	struct cvt_report r;
@@ -249,47 +266,55 @@ static void expect_error(const char *doc, const char *want)
 	int rc = ingest(&r, doc, &err);
 	CHECK(rc == CVT_EINVAL);
 	if (!strstr(err.message.buf, want)) {
-		fprintf(stderr, "expected an error with \"%s\", got \"%s\"\n", want, err.message.buf);
+		fprintf(stderr, "expected an error with \"%s\", got \"%s\"\n", want,
+			err.message.buf);
 		CHECK(0);
 	}
 	cvt_report_release(&r);
 	cvt_error_release(&err);
 }
 
+static void expect_match_error(const char *vuln, const char *artifact, const char *want)
+{
+	char *doc = one_match(vuln, artifact, NULL);
+	expect_error(doc, want);
+	free(doc);
+}
+
 static void test_wrong_types(void)
 {
-	expect_error("{\"source\": {}}", "not a Grype report");
-	expect_error("{\"matches\": null}", "not a Grype report");
+	expect_error("{'source': {}}", "not a Grype report");
+	expect_error("{'matches': null}", "not a Grype report");
 	expect_error("[]", "expected a Grype report");
-	expect_error("{\"matches\": {}}", "matches: expected an array, got an object");
-	expect_error("{\"matches\": [3]}", "matches[0]: expected a match object, got a number");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\"", "\"name\": \"x\"") ", "
-		     MATCH("\"id\": 7", "\"name\": \"x\"") "]}",
+	expect_error("{'matches': {}}", "matches: expected an array, got an object");
+	expect_error("{'matches': [3]}", "matches[0]: expected a match object, got a number");
+	expect_error("{'matches': [{'vulnerability': {'id': 'CVE-1'}, 'artifact': {'name': 'x'}},"
+		     "             {'vulnerability': {'id': 7}, 'artifact': {'name': 'x'}}]}",
 		     "matches[1].vulnerability.id: expected a string, got a number");
-	expect_error("{\"matches\": [{\"vulnerability\": {\"id\": \"CVE-1\"}}]}",
+	expect_error("{'matches': [{'vulnerability': {'id': 'CVE-1'}}]}",
 		     "matches[0].artifact: expected an object, got nothing");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\"", "\"name\": \"\"") "]}",
-		     "matches[0].artifact.name: expected a non-empty string");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\", \"severity\": 3", "\"name\": \"x\"") "]}",
-		     "matches[0].vulnerability.severity: expected a string, got a number");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\", \"fix\": {\"versions\": [1]}",
-					     "\"name\": \"x\"") "]}",
-		     "matches[0].vulnerability.fix.versions[0]: expected a string, got a number");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\", \"fix\": []", "\"name\": \"x\"") "]}",
-		     "matches[0].vulnerability.fix: expected an object, got an array");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\"",
-					     "\"name\": \"x\", \"locations\": [\"/a\"]") "]}",
-		     "matches[0].artifact.locations[0]: expected a location object, got a string");
-	expect_error("{\"matches\": [" MATCH("\"id\": \"CVE-1\", \"cvss\": [{\"version\": \"3.1\", "
-					     "\"metrics\": {\"baseScore\": \"9\"}}]",
-					     "\"name\": \"x\"") "]}",
-		     "matches[0].vulnerability.cvss[0].metrics.baseScore: expected a number, got a string");
-	expect_error("{\"matches\": [{\"vulnerability\": {\"id\": \"CVE-1\"}, \"artifact\": "
-		     "{\"name\": \"x\"}, \"relatedVulnerabilities\": [{\"id\": false}]}]}",
+	expect_match_error("'id': 'CVE-1'", "'name': ''",
+			   "matches[0].artifact.name: expected a non-empty string");
+	expect_match_error("'id': 'CVE-1', 'severity': 3", "'name': 'x'",
+			   "matches[0].vulnerability.severity: expected a string, got a number");
+	expect_match_error(
+		"'id': 'CVE-1', 'fix': {'versions': [1]}", "'name': 'x'",
+		"matches[0].vulnerability.fix.versions[0]: expected a string, got a number");
+	expect_match_error("'id': 'CVE-1', 'fix': []", "'name': 'x'",
+			   "matches[0].vulnerability.fix: expected an object, got an array");
+	expect_match_error(
+		"'id': 'CVE-1'", "'name': 'x', 'locations': ['/a']",
+		"matches[0].artifact.locations[0]: expected a location object, got a string");
+	expect_match_error(
+		"'id': 'CVE-1', 'cvss': [{'version': '3.1', 'metrics': {'baseScore': '9'}}]",
+		"'name': 'x'",
+		"matches[0].vulnerability.cvss[0].metrics.baseScore: expected a number, got a string");
+	expect_error("{'matches': [{'vulnerability': {'id': 'CVE-1'}, 'artifact': {'name': 'x'},"
+		     "              'relatedVulnerabilities': [{'id': false}]}]}",
 		     "matches[0].relatedVulnerabilities[0].id: expected a string, got a boolean");
-	expect_error("{\"matches\": [], \"source\": {\"target\": 5}}",
+	expect_error("{'matches': [], 'source': {'target': 5}}",
 		     "source.target: expected an object or a string, got a number");
-	expect_error("{\"matches\": [], \"distro\": {\"name\": [\"debian\"]}}",
+	expect_error("{'matches': [], 'distro': {'name': ['debian']}}",
 		     "distro.name: expected a string, got an array");
 }
 
@@ -297,16 +322,16 @@ static void test_wrong_types(void)
 static void test_order_independent(void)
 {
 	static const char *const matches[] = {
-		MATCH("\"id\": \"CVE-1\", \"severity\": \"Low\", \"fix\": {\"versions\": [\"2\"], "
-		      "\"state\": \"fixed\"}",
-		      "\"name\": \"libc6\", \"version\": \"1\", \"type\": \"deb\", "
-		      "\"locations\": [{\"path\": \"/b\"}]"),
-		MATCH("\"id\": \"CVE-1\", \"severity\": \"High\", \"fix\": {\"state\": \"not-fixed\"}",
-		      "\"name\": \"libc6\", \"version\": \"1\", \"type\": \"deb\", "
-		      "\"locations\": [{\"path\": \"/a\"}, {\"path\": \"/c\"}]"),
-		MATCH("\"id\": \"CVE-2\"", "\"name\": \"zlib1g\", \"type\": \"deb\""),
-		MATCH("\"id\": \"GHSA-1\", \"severity\": \"Medium\"",
-		      "\"name\": \"requests\", \"type\": \"python\""),
+		"{'vulnerability': {'id': 'CVE-1', 'severity': 'Low',"
+		"                   'fix': {'versions': ['2'], 'state': 'fixed'}},"
+		" 'artifact': {'name': 'libc6', 'version': '1', 'type': 'deb',"
+		"              'locations': [{'path': '/b'}]}}",
+		"{'vulnerability': {'id': 'CVE-1', 'severity': 'High', 'fix': {'state': 'not-fixed'}},"
+		" 'artifact': {'name': 'libc6', 'version': '1', 'type': 'deb',"
+		"              'locations': [{'path': '/a'}, {'path': '/c'}]}}",
+		"{'vulnerability': {'id': 'CVE-2'}, 'artifact': {'name': 'zlib1g', 'type': 'deb'}}",
+		"{'vulnerability': {'id': 'GHSA-1', 'severity': 'Medium'},"
+		" 'artifact': {'name': 'requests', 'type': 'python'}}",
 	};
 	size_t n = sizeof matches / sizeof matches[0];
 	struct strbuf out[2] = {STRBUF_INIT, STRBUF_INIT};
@@ -314,14 +339,14 @@ static void test_order_independent(void)
 		struct strbuf doc = STRBUF_INIT;
 		struct cvt_report r;
 		struct cvt_error err = CVT_ERROR_INIT;
-		sb_addstr(&doc, "{\"matches\": [");
+		sb_addstr(&doc, "{'matches': [");
 		for (size_t k = 0; k < n; k++) {
 			size_t i = pass ? n - 1 - k : k;
 			sb_addstr(&doc, k ? ", " : "");
 			sb_addstr(&doc, matches[i]);
 		}
-		sb_addstr(&doc, "], \"distro\": {\"name\": \"debian\", \"version\": \"12\"}, "
-				"\"source\": {\"type\": \"image\", \"target\": {\"userInput\": \"i\"}}}");
+		sb_addstr(&doc, "], 'distro': {'name': 'debian', 'version': '12'},"
+				" 'source': {'type': 'image', 'target': {'userInput': 'i'}}}");
 		CHECK(ingest(&r, doc.buf, &err) == 0);
 		cvt_report_write(&r, &out[pass]);
 		if (pass == 0) {
@@ -340,24 +365,26 @@ static void test_order_independent(void)
 	sb_release(&out[1]);
 }
 
+/* The title made of a description (JSON-escaped here, quotes and all). */
 static const char *title_of(const char *description)
 {
 	static char buf[256];
-	struct strbuf doc = STRBUF_INIT;
+	struct strbuf vuln = STRBUF_INIT, escaped = STRBUF_INIT;
 	struct cvt_report r;
 	struct cvt_error err = CVT_ERROR_INIT;
-	sb_addstr(&doc, "{\"matches\": [{\"vulnerability\": {\"id\": \"CVE-1\", \"description\": ");
-	sb_addch(&doc, '"');
-	json_escape(&doc, description, strlen(description));
-	sb_addstr(&doc, "\"}, \"artifact\": {\"name\": \"x\"}}]}");
-	buf[0] = '\0';
-	if (ingest(&r, doc.buf, &err) == 0 && r.n_findings == 1)
-		snprintf(buf, sizeof buf, "%s", r.findings[0].title ? r.findings[0].title : "(null)");
+	json_escape(&escaped, description, strlen(description));
+	sb_addf(&vuln, "'id': 'CVE-1', 'description': '%s'", escaped.buf);
+	char *doc = one_match(vuln.buf, "'name': 'x'", NULL);
+	if (ingest(&r, doc, &err) == 0 && r.n_findings == 1)
+		snprintf(buf, sizeof buf, "%s",
+			 r.findings[0].title ? r.findings[0].title : "(null)");
 	else
 		snprintf(buf, sizeof buf, "error: %s", err.message.buf);
 	cvt_report_release(&r);
 	cvt_error_release(&err);
-	sb_release(&doc);
+	sb_release(&vuln);
+	sb_release(&escaped);
+	free(doc);
 	return buf;
 }
 
@@ -377,7 +404,8 @@ static void test_title(void)
 		"files via a symlink attack on temporary files.";
 	const char *t = title_of(longer);
 	CHECK(strlen(t) <= 120);
-	CHECK(!strncmp(t, "The krb5-send-pr script in the kerberos5 (krb5) package in Trustix", 66));
+	CHECK(!strncmp(t, "The krb5-send-pr script in the kerberos5 (krb5) package in Trustix",
+		       66));
 	CHECK(strlen(t) > 3 && !strcmp(t + strlen(t) - 3, "..."));
 	CHECK(t[strlen(t) - 4] != ' ');
 	/* A cut never splits a UTF-8 character. */
@@ -394,11 +422,13 @@ static void test_sources(void)
 	struct cvt_report r;
 	struct cvt_error err = CVT_ERROR_INIT;
 	/* No source (grype on an SBOM piped in): the location's path is the target. */
-	CHECK(ingest(&r,
-		     "{\"matches\": [" MATCH("\"id\": \"GHSA-1\"",
-					     "\"name\": \"golang.org/x/net\", \"type\": \"go-module\", "
-					     "\"version\": \"v0.9.0\", \"locations\": [{\"path\": \"/samples/go.mod\"}]") "]}",
-		     &err) == 0);
+	char *doc =
+		one_match("'id': 'GHSA-1'",
+			  "'name': 'golang.org/x/net', 'type': 'go-module', 'version': 'v0.9.0',"
+			  " 'locations': [{'path': '/samples/go.mod'}]",
+			  NULL);
+	CHECK(ingest(&r, doc, &err) == 0);
+	free(doc);
 	CHECK(r.results == 0);
 	CHECK(r.artifact_name == NULL && r.artifact_type == NULL && r.os == NULL);
 	CHECK(r.n_findings == 1 && r.findings[0].n_locations == 1);
@@ -410,8 +440,8 @@ static void test_sources(void)
 
 	/* Directory source: target a string. An empty distro name is no OS. */
 	CHECK(ingest(&r,
-		     "{\"matches\": [], \"source\": {\"type\": \"directory\", \"target\": \"/src\"}, "
-		     "\"distro\": {\"name\": \"\", \"version\": \"\", \"idLike\": null}}",
+		     "{'matches': [], 'source': {'type': 'directory', 'target': '/src'},"
+		     " 'distro': {'name': '', 'version': '', 'idLike': null}}",
 		     &err) == 0);
 	CHECK(r.results == 1);
 	CHECK_STR(r.artifact_name, "/src");
@@ -420,8 +450,9 @@ static void test_sources(void)
 	cvt_report_release(&r);
 
 	/* Grype's "unknown" source names nothing. */
-	CHECK(ingest(&r, "{\"matches\":[],\"source\":{\"type\":\"unknown\",\"target\":\"unknown\"},"
-			 "\"distro\":{\"name\":\"centos\",\"version\":\"8.0\",\"idLike\":[\"rhel\"]}}",
+	CHECK(ingest(&r,
+		     "{'matches':[],'source':{'type':'unknown','target':'unknown'},"
+		     "'distro':{'name':'centos','version':'8.0','idLike':['rhel']}}",
 		     &err) == 0);
 	CHECK(r.artifact_name == NULL && r.artifact_type == NULL);
 	CHECK_STR(r.os, "centos 8.0");
@@ -434,16 +465,15 @@ static void test_locations(void)
 	struct cvt_report r;
 	struct cvt_error err = CVT_ERROR_INIT;
 	/* Evidence marked: only the primary places are locations. */
-	CHECK(ingest(&r,
-		     "{\"matches\": [" MATCH("\"id\": \"CVE-1\"",
-					     "\"name\": \"libc6\", \"version\": \"2.36\", \"type\": \"deb\", "
-					     "\"locations\": [{\"path\": \"/usr/share/doc/libc6/copyright\", "
-					     "\"annotations\": {\"evidence\": \"supporting\"}}, "
-					     "{\"path\": \"/var/lib/dpkg/status\", "
-					     "\"annotations\": {\"evidence\": \"primary\"}}]") "], "
-		     "\"source\": {\"type\": \"image\", \"target\": {\"userInput\": \"img\"}}, "
-		     "\"distro\": {\"name\": \"debian\", \"version\": \"12\"}}",
-		     &err) == 0);
+	char *doc = one_match(
+		"'id': 'CVE-1'",
+		"'name': 'libc6', 'version': '2.36', 'type': 'deb', 'locations': ["
+		" {'path': '/usr/share/doc/libc6/copyright', 'annotations': {'evidence': 'supporting'}},"
+		" {'path': '/var/lib/dpkg/status', 'annotations': {'evidence': 'primary'}}]",
+		", 'source': {'type': 'image', 'target': {'userInput': 'img'}},"
+		" 'distro': {'name': 'debian', 'version': '12'}");
+	CHECK(ingest(&r, doc, &err) == 0);
+	free(doc);
 	CHECK(r.n_findings == 1 && r.findings[0].n_locations == 1);
 	if (r.n_findings == 1 && r.findings[0].n_locations == 1) {
 		CHECK_STR(r.findings[0].locations[0].target, "img");
@@ -453,14 +483,13 @@ static void test_locations(void)
 	cvt_report_release(&r);
 
 	/* The 2020 schema: links, cvssV3, description. */
-	CHECK(ingest(&r,
-		     "{\"matches\": [" MATCH("\"id\": \"CVE-1\", \"severity\": \"Medium\", "
-					     "\"links\": [\"https://example/CVE-1\"], "
-					     "\"cvssV2\": {\"baseScore\": 9.9}, "
-					     "\"cvssV3\": {\"baseScore\": 5.90, \"vector\": \"CVSS:3.0/AV:N\"}, "
-					     "\"description\": \"Old style.\"",
-					     "\"name\": \"x\"") "]}",
-		     &err) == 0);
+	doc = one_match("'id': 'CVE-1', 'severity': 'Medium', 'links': ['https://example/CVE-1'],"
+			" 'cvssV2': {'baseScore': 9.9},"
+			" 'cvssV3': {'baseScore': 5.90, 'vector': 'CVSS:3.0/AV:N'},"
+			" 'description': 'Old style.'",
+			"'name': 'x'", NULL);
+	CHECK(ingest(&r, doc, &err) == 0);
+	free(doc);
 	CHECK(r.n_findings == 1);
 	if (r.n_findings == 1) {
 		CHECK_STR(r.findings[0].url, "https://example/CVE-1");

@@ -27,8 +27,8 @@
 struct grype_ctx {
 	struct cvt_report *r;
 	struct cvt_error *err;
-	const char *target;   /* what was scanned, for every location; NULL when unknown */
-	const char *distro;   /* distro.name, or NULL */
+	const char *target; /* what was scanned, for every location; NULL when unknown */
+	const char *distro; /* distro.name, or NULL */
 	struct strbuf scratch;
 };
 
@@ -40,11 +40,21 @@ static const struct {
 	const char *grype;
 	const char *trivy;
 } ecosystem_types[] = {
-	{"python", "pip"},          {"npm", "npm"},          {"go-module", "gomod"},
-	{"java-archive", "jar"},    {"jenkins-plugin", "jar"}, {"gem", "gemspec"},
-	{"rust-crate", "cargo"},    {"dotnet", "nuget"},     {"php-composer", "composer"},
-	{"dart-pub", "pub"},        {"hex", "hex"},          {"cocoapods", "cocoapods"},
-	{"conan", "conan"},         {"swift", "swift"},      {"bitnami", "bitnami"},
+	{"python", "pip"},
+	{"npm", "npm"},
+	{"go-module", "gomod"},
+	{"java-archive", "jar"},
+	{"jenkins-plugin", "jar"},
+	{"gem", "gemspec"},
+	{"rust-crate", "cargo"},
+	{"dotnet", "nuget"},
+	{"php-composer", "composer"},
+	{"dart-pub", "pub"},
+	{"hex", "hex"},
+	{"cocoapods", "cocoapods"},
+	{"conan", "conan"},
+	{"swift", "swift"},
+	{"bitnami", "bitnami"},
 	{"conda", "conda-pkg"},
 };
 
@@ -54,9 +64,15 @@ static const struct {
 	const char *grype;
 	const char *purl;
 } direct_types[] = {
-	{"hackage", "hackage"},  {"R-package", "cran"},   {"lua-rocks", "luarocks"},
-	{"nix", "nix"},          {"opam", "opam"},        {"swiplpack", "swiplpack"},
-	{"erlang-otp", "otp"},   {"portage", "ebuild"},   {"github-action", "github"},
+	{"hackage", "hackage"},
+	{"R-package", "cran"},
+	{"lua-rocks", "luarocks"},
+	{"nix", "nix"},
+	{"opam", "opam"},
+	{"swiplpack", "swiplpack"},
+	{"erlang-otp", "otp"},
+	{"portage", "ebuild"},
+	{"github-action", "github"},
 	{"github-action-workflow", "github"},
 };
 
@@ -69,10 +85,11 @@ static const struct {
 	const char *grype;
 	const char *family;
 } distro_families[] = {
-	{"rhel", "redhat"},          {"amzn", "amazon"},         {"amazonlinux", "amazon"},
-	{"ol", "oracle"},            {"oraclelinux", "oracle"},  {"rockylinux", "rocky"},
-	{"almalinux", "alma"},       {"opensuseleap", "opensuse-leap"},
-	{"mariner", "cbl-mariner"},  {"archlinux", "arch"},
+	{"rhel", "redhat"},         {"amzn", "amazon"},
+	{"amazonlinux", "amazon"},  {"ol", "oracle"},
+	{"oraclelinux", "oracle"},  {"rockylinux", "rocky"},
+	{"almalinux", "alma"},      {"opensuseleap", "opensuse-leap"},
+	{"mariner", "cbl-mariner"}, {"archlinux", "arch"},
 };
 
 static const char *distro_family(const char *name)
@@ -94,8 +111,9 @@ static void purl_encode(struct strbuf *out, const char *s, int keep_slash)
 {
 	for (const char *p = s; *p; p++) {
 		unsigned char ch = (unsigned char)*p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    ch == '.' || ch == '-' || ch == '_' || ch == '~' || (keep_slash && ch == '/'))
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_' || ch == '~' ||
+		    (keep_slash && ch == '/'))
 			sb_addch(out, (char)ch);
 		else
 			sb_addf(out, "%%%02X", ch);
@@ -158,8 +176,8 @@ static int purl_from_os_package(const char *type, const char *distro, const char
 }
 
 /* The versionless purl of an artifact; always succeeds (pkg:generic at worst). */
-static void artifact_purl(const char *given, const char *type, const char *name,
-			  const char *distro, struct strbuf *out)
+static void artifact_purl(const char *given, const char *type, const char *name, const char *distro,
+			  struct strbuf *out)
 {
 	if (given && purl_from_given(given, out) == 0)
 		return;
@@ -219,7 +237,8 @@ static int ends_sentence(const char *text, size_t i)
 	if (text[i] != '.')
 		return 1;
 	if (i >= 1 && (i == 1 || text[i - 2] == '.' || is_space(text[i - 2])) &&
-	    ((text[i - 1] >= 'a' && text[i - 1] <= 'z') || (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))
+	    ((text[i - 1] >= 'a' && text[i - 1] <= 'z') ||
+	     (text[i - 1] >= 'A' && text[i - 1] <= 'Z')))
 		return 0;
 	if (i >= 2 && !strncmp(text + i - 2, "vs", 2))
 		return 0;
@@ -451,7 +470,8 @@ static int read_locations(struct grype_ctx *c, struct cvt_finding *f,
 		if (primary_only && !(evidence && !strcmp(evidence, "primary")))
 			continue;
 		if (c->target)
-			cvt_finding_add_location(c->r, f, c->target, loc_path, f->installed_version);
+			cvt_finding_add_location(c->r, f, c->target, loc_path,
+						 f->installed_version);
 		else if (loc_path)
 			cvt_finding_add_location(c->r, f, loc_path, NULL, f->installed_version);
 	}
@@ -584,7 +604,8 @@ int cvt_ingest_grype(struct cvt_report *r, const struct json_value *root, struct
 	if (!matches || json_is(matches, JSON_NULL))
 		return cvt_error_set(err, CVT_EINVAL, "not a Grype report: no matches array");
 	if (!json_is(matches, JSON_ARRAY))
-		return shape_error(err, &(struct shape_path){NULL, "matches", 0}, "an array", matches);
+		return shape_error(err, &(struct shape_path){NULL, "matches", 0}, "an array",
+				   matches);
 	if ((rc = read_source(&c, root)) < 0 || (rc = read_distro(&c, root)) < 0)
 		goto out;
 	for (uint32_t i = 0; i < matches->len; i++) {
