@@ -73,8 +73,8 @@ const struct cvt_command_doc cmd_ack_doc = {
 		"\n"
 		"Examples:\n"
 		"\n"
-		"cvetrail ack CVE-2023-38545 --package pkg:deb/debian/curl \\\n"
-		"--justification vulnerable_code_not_in_execute_path \\\n"
+		"cvetrail ack CVE-2023-38545 --package pkg:deb/debian/curl "
+		"--justification vulnerable_code_not_in_execute_path "
 		"--reason 'we never use a SOCKS5 proxy' --expires 2027-02-28\n"
 		"\n"
 		"cvetrail ack CVE-2024-0001 --reason 'accepted risk' --expires 2027-01-31",
