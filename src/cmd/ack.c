@@ -13,6 +13,7 @@
 #include "ingest.h"
 #include "report.h"
 #include "triage.h"
+#include "vex_import.h"
 
 #define DEFAULT_REPORT "cvetrail-report.json"
 #define DEFAULT_LEDGER ".cvetrail/triage.json"
@@ -47,6 +48,11 @@ static const struct cvt_option_doc ack_options[] = {
 	 "never counts as risen)."},
 	{"--triage FILE",
 	 "The ledger to write. Default: .cvetrail/triage.json (created when missing)."},
+	{"--from FILE",
+	 "Instead of one ID, import every decision of an OpenVEX document, a CycloneDX VEX BOM, a "
+	 ".trivyignore or a .trivyignore.yaml file (detected from its content), so a team that "
+	 "already keeps one adopts cvetrail without re-triaging. All or nothing: one invalid "
+	 "statement and the ledger is left untouched."},
 	{NULL, NULL},
 };
 
@@ -54,7 +60,8 @@ const struct cvt_command_doc cmd_ack_doc = {
 	.name = "ack",
 	.synopsis =
 		"cvetrail ack ID [--package PURL] --reason TEXT [--status S] [--justification J] "
-		"[--expires YYYY-MM-DD] [--author NAME] [--report FILE] [--triage FILE]",
+		"[--expires YYYY-MM-DD] [--author NAME] [--report FILE] [--triage FILE]\n"
+		"cvetrail ack --from FILE [--author NAME] [--triage FILE]",
 	.summary = "record a triage decision in the ledger",
 	.description =
 		"Records a human decision about the vulnerability ID (a CVE, GHSA or other id; a "
@@ -95,6 +102,7 @@ struct ack_options {
 	const char *author;
 	const char *report;
 	const char *ledger;
+	const char *from;
 	int report_given;
 };
 
@@ -226,6 +234,7 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 		{"author", required_argument, NULL, 'a'},
 		{"report", required_argument, NULL, 'R'},
 		{"triage", required_argument, NULL, 't'},
+		{"from", required_argument, NULL, 'F'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
@@ -265,6 +274,9 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 		case 't':
 			o->ledger = optarg;
 			break;
+		case 'F':
+			o->from = optarg;
+			break;
 		case 'h':
 			cmd_print_help(&cmd_ack_doc);
 			return EXIT_OK;
@@ -278,6 +290,11 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 	for (; optind < argc; optind++) /* after "--" */
 		if (n_args++ == 0)
 			o->id = argv[optind];
+	if (o->from) {
+		if (n_args || o->package || o->reason || o->status || o->justification || o->expires)
+			return cmd_usage_error("ack", "--from FILE takes no ID and no decision options");
+		return -1;
+	}
 	if (n_args != 1)
 		return cmd_usage_error("ack", "expected one vulnerability ID, got %d arguments",
 				       n_args);
@@ -286,6 +303,32 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 	if (!o->status)
 		o->status = o->justification ? "not_affected" : "affected";
 	return -1;
+}
+
+static int import_decisions(struct ack_options *o, struct cvt_ledger *ledger)
+{
+	struct cvt_error err = CVT_ERROR_INIT;
+	struct strbuf author = STRBUF_INIT;
+	struct cvt_date today;
+	int status = EXIT_ERROR, n;
+	if (cvt_today(&today, &err) < 0 || cvt_ledger_load(ledger, o->ledger, &err) < 0) {
+		cmd_report_error(&err);
+		goto out;
+	}
+	if ((status = resolve_author(o, &author)) != EXIT_OK)
+		goto out;
+	status = EXIT_ERROR;
+	if ((n = cvt_vex_import(ledger, o->from, author.buf, today.text, &err)) < 0 ||
+	    cvt_ledger_save(ledger, o->ledger, &err) < 0) {
+		cmd_report_error(&err);
+		goto out;
+	}
+	printf("imported %d decision%s from %s into %s\n", n, n == 1 ? "" : "s", o->from, o->ledger);
+	status = fflush(stdout) == 0 ? EXIT_OK : cmd_die("cannot write to standard output");
+out:
+	sb_release(&author);
+	cvt_error_release(&err);
+	return status;
 }
 
 int cmd_ack(int argc, char **argv)
@@ -301,6 +344,10 @@ int cmd_ack(int argc, char **argv)
 	if (status >= 0)
 		goto out;
 	status = EXIT_ERROR;
+	if (o.from) {
+		status = import_decisions(&o, &ledger);
+		goto out;
+	}
 
 	if (cvt_vuln_id_validate(o.id, &err) < 0 ||
 	    (o.package && cvt_decision_package(o.package, "--package", &package, &err) < 0) ||
