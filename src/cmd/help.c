@@ -69,7 +69,13 @@ static void print_wrapped(FILE *out, const char *text, int indent)
 
 void cmd_print_help(const struct cvt_command_doc *doc)
 {
-	printf("usage: %s\n\n", doc->synopsis);
+	const char *line = doc->synopsis;
+	for (int first = 1; *line; first = 0) {
+		size_t len = strcspn(line, "\n");
+		printf("%s%.*s\n", first ? "usage: " : "   or: ", (int)len, line);
+		line += len + (line[len] == '\n');
+	}
+	putchar('\n');
 	print_wrapped(stdout, doc->description, 0);
 	if (doc->options && doc->options[0].flags) {
 		printf("\nOptions:\n");
