@@ -15,7 +15,7 @@
 #include "triage.h"
 
 #define DEFAULT_LEDGER ".cvetrail/triage.json"
-#define WIDTH_CAP 48 /* columns wider than this are not padded further */
+#define WIDTH_CAP      48 /* columns wider than this are not padded further */
 
 static const struct cvt_option_doc diff_options[] = {
 	{"--json",
@@ -42,28 +42,33 @@ static const struct cvt_option_doc diff_options[] = {
 
 const struct cvt_command_doc cmd_diff_doc = {
 	.name = "diff",
-	.synopsis = "cvetrail diff [--json|--markdown] [--triage FILE] [--exit-code] [--config FILE] "
-		    "[--min-severity S] OLD NEW",
+	.synopsis =
+		"cvetrail diff [--json|--markdown] [--triage FILE] [--exit-code] [--config FILE] "
+		"[--min-severity S] OLD NEW",
 	.summary = "compare two reports by finding key and say what needs review",
 	.description =
 		"Compares the report OLD with NEW (each a cvetrail report or any scanner output "
 		"cvetrail reads; '-' is standard input for one of them) by finding key "
 		"'<vulnerability id> <versionless purl>', never by counts: one finding fixed and "
-		"another introduced on the same day is one added and one removed. A finding present "
+		"another introduced on the same day is one added and one removed. A finding "
+		"present "
 		"in both is changed when its severity, fixed_version, status, installed_version, "
 		"title, url, cvss or aliases differ; where and in which target it was found is not "
 		"compared, so a base-image update (new tag, new OS point release, new layers) adds "
 		"and removes nothing.\n"
 		"\n"
-		"What needs a human, and the label that says so: an added finding no triage decision "
-		"covers ('new CVE'); a severity that rose, for a triaged finding above the severity "
+		"What needs a human, and the label that says so: an added finding no triage "
+		"decision "
+		"covers ('new CVE'); a severity that rose, for a triaged finding above the "
+		"severity "
 		"recorded in its decision ('severity changed'); a decision that expired while a "
 		"finding it covers is present ('triage expired'); a scan that saw less than the "
 		"previous one: OLD names an OS and NEW none, or NEW has no results while OLD had "
 		"findings ('scan incomplete'). Fixed findings, lower severities, new installed "
 		"versions and other new details merge without review.\n"
 		"\n"
-		"The default output is text for a terminal: one line per finding in aligned columns, "
+		"The default output is text for a terminal: one line per finding in aligned "
+		"columns, "
 		"coloured when standard output is a terminal and NO_COLOR is not set, with control "
 		"characters from the reports replaced. Today (for expiry) is taken from "
 		"SOURCE_DATE_EPOCH when set.\n"
@@ -87,8 +92,8 @@ struct palette {
 };
 
 static const struct palette no_colour = {"", "", "", "", "", "", ""};
-static const struct palette ansi_colour = {"\033[1m", "\033[1;31m", "\033[31m", "\033[33m",
-					   "\033[36m", "\033[2m", "\033[0m"};
+static const struct palette ansi_colour = {"\033[1m",  "\033[1;31m", "\033[31m", "\033[33m",
+					   "\033[36m", "\033[2m",    "\033[0m"};
 
 static int want_colour(void)
 {
@@ -166,6 +171,16 @@ static void add_padded(struct strbuf *out, const char *s, size_t width)
 		sb_addch(out, ' ');
 }
 
+/* Ends a line without the padding of an empty last column. */
+static void end_line(struct strbuf *out)
+{
+	size_t len = out->len;
+	while (len && out->buf[len - 1] == ' ')
+		len--;
+	sb_setlen(out, len);
+	sb_addch(out, '\n');
+}
+
 struct text_ctx {
 	struct strbuf *out;
 	const struct palette *c;
@@ -240,7 +255,7 @@ static void text_changed(struct text_ctx *t, const struct cvt_diff_item *it)
 		sb_addch(t->out, ')');
 	}
 	review_note(t, it->review);
-	sb_addch(t->out, '\n');
+	end_line(t->out);
 }
 
 static void write_text(struct strbuf *out, const struct cvt_diff *d, const struct cvt_review *rv,
@@ -256,12 +271,14 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 	for (size_t i = 0; i < rv->expired.n; i++)
 		widen(&t, rv->expired.items[i].finding);
 
-	const char *name = d->after->artifact_name ? d->after->artifact_name : d->before->artifact_name;
+	const char *name =
+		d->after->artifact_name ? d->after->artifact_name : d->before->artifact_name;
 	if (name) {
 		add_sanitized(out, name);
 		sb_addstr(out, ": ");
 	}
-	sb_addf(out, "%zu added, %zu removed, %zu changed\n", d->added.n, d->removed.n, d->changed.n);
+	sb_addf(out, "%zu added, %zu removed, %zu changed\n", d->added.n, d->removed.n,
+		d->changed.n);
 
 	if (d->added.n)
 		section(&t, "Added", d->added.n);
@@ -275,14 +292,14 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 			sb_addf(out, "]%s", c->reset);
 		}
 		review_note(&t, it->review);
-		sb_addch(out, '\n');
+		end_line(out);
 	}
 	if (d->removed.n)
 		section(&t, "Removed", d->removed.n);
 	for (size_t i = 0; i < d->removed.n; i++) {
 		line_start(&t, d->removed.items[i].before);
 		add_sanitized(out, d->removed.items[i].before->title);
-		sb_addch(out, '\n');
+		end_line(out);
 	}
 	if (d->changed.n)
 		section(&t, "Changed", d->changed.n);
@@ -308,12 +325,14 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 		sb_addch(out, '\n');
 	}
 	if (rv->incomplete == CVT_INCOMPLETE_NO_OS) {
-		sb_addf(out, "%sScan incomplete:%s the old report names an OS (", c->bold, c->reset);
+		sb_addf(out, "%sScan incomplete:%s the old report names an OS (", c->bold,
+			c->reset);
 		add_sanitized(out, d->before->os);
 		sb_addstr(out, "), the new one none\n");
 	} else if (rv->incomplete == CVT_INCOMPLETE_NO_RESULTS) {
-		sb_addf(out, "%sScan incomplete:%s the new scan has no results, the old report had "
-			     "%zu findings\n",
+		sb_addf(out,
+			"%sScan incomplete:%s the new scan has no results, the old report had "
+			"%zu findings\n",
 			c->bold, c->reset, d->before->n_findings);
 	}
 	if (rv->reasons) {
@@ -386,7 +405,8 @@ int cmd_diff(int argc, char **argv)
 			cmd_print_help(&cmd_diff_doc);
 			return EXIT_OK;
 		case ':':
-			return cmd_usage_error("diff", "option '%s' needs a value", argv[optind - 1]);
+			return cmd_usage_error("diff", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			return cmd_usage_error("diff", "unknown option '%s'", argv[optind - 1]);
 		}
@@ -424,8 +444,9 @@ int cmd_diff(int argc, char **argv)
 	}
 	if (min_severity &&
 	    cvt_severity_parse_strict(min_severity, &config.policy.min_severity) < 0) {
-		cmd_usage_error("diff", "--min-severity: expected CRITICAL, HIGH, MEDIUM, LOW or "
-					"UNKNOWN, got '%s'",
+		cmd_usage_error("diff",
+				"--min-severity: expected CRITICAL, HIGH, MEDIUM, LOW or "
+				"UNKNOWN, got '%s'",
 				min_severity);
 		goto out;
 	}

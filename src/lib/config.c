@@ -39,8 +39,9 @@ int cvt_label_validate(const char *label, struct cvt_error *err)
 	size_t chars = 0;
 	for (const unsigned char *p = (const unsigned char *)label; *p; p++) {
 		if (*p < 0x20 || *p == 0x7f)
-			return cvt_error_set(err, CVT_EINVAL,
-					     "a label must not contain control characters or newlines");
+			return cvt_error_set(
+				err, CVT_EINVAL,
+				"a label must not contain control characters or newlines");
 		if (*p == ',')
 			return cvt_error_set(err, CVT_EINVAL,
 					     "a label must not contain ',' (CI outputs join labels "
@@ -122,8 +123,9 @@ int cvt_config_set(struct cvt_config *c, const char *key, const char *value, str
 		if (reason >= 0) {
 			unsigned on;
 			if (parse_bool(value, &on) < 0)
-				return cvt_error_set(err, CVT_EINVAL, "%s: expected true or false, got '%s'",
-						     key, value);
+				return cvt_error_set(err, CVT_EINVAL,
+						     "%s: expected true or false, got '%s'", key,
+						     value);
 			if (on)
 				c->policy.enabled |= CVT_REVIEW_BIT(reason);
 			else
@@ -132,18 +134,20 @@ int cvt_config_set(struct cvt_config *c, const char *key, const char *value, str
 		}
 		if (!strcasecmp(name, "min-severity")) {
 			if (cvt_severity_parse_strict(value, &c->policy.min_severity) < 0)
-				return cvt_error_set(err, CVT_EINVAL,
-						     "%s: expected CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN, "
-						     "got '%s'",
-						     key, value);
+				return cvt_error_set(
+					err, CVT_EINVAL,
+					"%s: expected CRITICAL, HIGH, MEDIUM, LOW or UNKNOWN, "
+					"got '%s'",
+					key, value);
 			return 0;
 		}
 		if (!strcasecmp(name, "expiring-days")) {
 			long days;
 			if (parse_count(value, 3650, &days) < 0)
-				return cvt_error_set(err, CVT_EINVAL,
-						     "%s: expected a number of days from 0 to 3650, got '%s'",
-						     key, value);
+				return cvt_error_set(
+					err, CVT_EINVAL,
+					"%s: expected a number of days from 0 to 3650, got '%s'",
+					key, value);
 			c->policy.expiring_days = (int)days;
 			return 0;
 		}
@@ -151,9 +155,10 @@ int cvt_config_set(struct cvt_config *c, const char *key, const char *value, str
 	if (section_len == 7 && !strncasecmp(key, "summary", 7) && !strcasecmp(name, "max-rows")) {
 		long rows;
 		if (parse_count(value, 10000, &rows) < 0 || rows < 1)
-			return cvt_error_set(err, CVT_EINVAL,
-					     "%s: expected a number of rows from 1 to 10000, got '%s'", key,
-					     value);
+			return cvt_error_set(
+				err, CVT_EINVAL,
+				"%s: expected a number of rows from 1 to 10000, got '%s'", key,
+				value);
 		c->summary_max_rows = (size_t)rows;
 		return 0;
 	}
@@ -180,7 +185,8 @@ static int read_value(const char *text, size_t pos, size_t end, struct strbuf *o
 		pos++;
 		for (; pos < end && text[pos] != '"'; pos++) {
 			if (text[pos] == '\\') {
-				if (pos + 1 >= end || (text[pos + 1] != '"' && text[pos + 1] != '\\')) {
+				if (pos + 1 >= end ||
+				    (text[pos + 1] != '"' && text[pos + 1] != '\\')) {
 					*bad = pos;
 					return -1;
 				}
@@ -252,31 +258,35 @@ int cvt_config_parse(struct cvt_config *c, const char *text, size_t len, struct 
 			line_start = next;
 			continue;
 		}
-		sb_reset(&key);
-		if (section.len) {
-			sb_add(&key, section.buf, section.len);
-			sb_addch(&key, '.');
-		}
 		size_t name_start = p;
 		while (p < end && (is_name_char(text[p]) || text[p] == '.'))
-			sb_addch(&key, text[p++]);
+			p++;
 		if (p == name_start) {
 			rc = cvt_error_set_at(err, CVT_EINVAL, text, p,
 					      "expected a key, '[section]' or a comment");
 			break;
 		}
+		/* A dotted key names its section itself, whatever header came before. */
+		sb_reset(&key);
+		if (section.len && !memchr(text + name_start, '.', p - name_start)) {
+			sb_add(&key, section.buf, section.len);
+			sb_addch(&key, '.');
+		}
+		sb_add(&key, text + name_start, p - name_start);
 		while (p < end && is_space(text[p]))
 			p++;
 		if (p >= end || text[p] != '=') {
-			rc = cvt_error_set_at(err, CVT_EINVAL, text, p, "expected '=' after the key");
+			rc = cvt_error_set_at(err, CVT_EINVAL, text, p,
+					      "expected '=' after the key");
 			break;
 		}
 		size_t bad = 0;
 		sb_reset(&value);
 		if (read_value(text, p + 1, end, &value, &bad) < 0) {
-			rc = cvt_error_set_at(err, CVT_EINVAL, text, bad,
-					      "bad quoted value (only \\\" and \\\\ escapes, closing "
-					      "quote required)");
+			rc = cvt_error_set_at(
+				err, CVT_EINVAL, text, bad,
+				"bad quoted value (only \\\" and \\\\ escapes, closing "
+				"quote required)");
 			break;
 		}
 		if (memchr(value.buf, '\0', value.len)) {

@@ -27,21 +27,21 @@
  *   [summary]
  *   max-rows = 50                  # rows per table in the Markdown summary
  *
- * A line is "[section]", "key = value" (key "section.name" or "name" under a section
- * header), blank, or a comment. Names are case-insensitive. A value may be double-quoted
- * (then '\"' and '\\' are its only escapes, and '#' is literal); unquoted, it ends at " #"
- * or " ;" and is trimmed. Labels must be 1 to 50 characters without control characters or
- * commas (CI outputs join them with commas, one per line). Unknown keys are errors, so a typo
- * cannot silently disable a rule.
+ * A line is "[section]", "key = value" (a dotted key "section.name" anywhere, or "name"
+ * under a section header), blank, or a comment. Names are case-insensitive. A value may be
+ * double-quoted (then '\"' and '\\' are its only escapes, and '#' is literal); unquoted, it
+ * ends at " #" or " ;" and is trimmed. Labels must be 1 to 50 characters without control
+ * characters or commas (CI outputs join them with commas, one per line). Unknown keys are
+ * errors, so a typo cannot silently disable a rule.
  */
 
 struct cvt_config {
-	struct arena arena;      /* holds the label texts */
+	struct arena arena; /* holds the label texts */
 	struct cvt_policy policy;
 	size_t summary_max_rows; /* default 50 */
 };
 
-#define CVT_CONFIG_DEFAULT_PATH ".cvetrail/config"
+#define CVT_CONFIG_DEFAULT_PATH     ".cvetrail/config"
 #define CVT_CONFIG_MAX_ROWS_DEFAULT 50
 
 /* Defaults: DESIGN's policy and labels. */

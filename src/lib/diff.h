@@ -50,9 +50,9 @@ struct cvt_diff_list {
 struct cvt_diff {
 	const struct cvt_report *before;
 	const struct cvt_report *after;
-	struct cvt_diff_list added;   /* in key order */
-	struct cvt_diff_list removed; /* in key order */
-	struct cvt_diff_list changed; /* in key order; only items with fields != 0 */
+	struct cvt_diff_list added;          /* in key order */
+	struct cvt_diff_list removed;        /* in key order */
+	struct cvt_diff_list changed;        /* in key order; only items with fields != 0 */
 	size_t counts_before[CVT_SEV_COUNT]; /* findings by severity */
 	size_t counts_after[CVT_SEV_COUNT];
 };
@@ -79,7 +79,8 @@ const char *cvt_diff_field_name(unsigned field);
  *    "changed": [{key, id, package, fields, severity: {from, to} when it changed,
  *                 one {from, to} per other changed field, triage, review}],
  *    "review": bool, "labels": [...],
- *    "expired": [{key, id, package, severity, triage}], "incomplete": null | "no_os" | "no_results",
+ *    "expired": [{key, id, package, severity, triage}],
+ *    "incomplete": null | "no_os" | "no_results",
  *    "summary": {"added", "removed", "changed", "before": {by severity}, "after": {...}}}
  * `triage` is the covering decision as the ledger writes it, or null. `rv` comes from
  * cvt_policy_apply on the same diff.

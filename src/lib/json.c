@@ -93,33 +93,34 @@ static const char *hint_for(const char *p)
 	}
 }
 
-static __attribute__((noinline)) void grow_stack(void **stack, size_t *alloc, size_t size)
+/* Doubles a heap stack's capacity; returns the moved stack. */
+static __attribute__((noinline)) void *grow_stack(void *stack, size_t *alloc, size_t size)
 {
 	size_t n = *alloc ? *alloc * 2 : 64;
 	if (n < *alloc)
 		cvt_oom();
-	*stack = cvt_realloc_array(*stack, n, size);
 	*alloc = n;
+	return cvt_realloc_array(stack, n, size);
 }
 
 static inline void push_item(struct parser *ps, const struct json_value *v)
 {
 	if (ps->items_len == ps->items_alloc)
-		grow_stack((void **)&ps->items, &ps->items_alloc, sizeof *ps->items);
+		ps->items = grow_stack(ps->items, &ps->items_alloc, sizeof *ps->items);
 	ps->items[ps->items_len++] = *v;
 }
 
 static inline void push_frame(struct parser *ps, size_t frame)
 {
 	if (ps->frames_len == ps->frames_alloc)
-		grow_stack((void **)&ps->frames, &ps->frames_alloc, sizeof *ps->frames);
+		ps->frames = grow_stack(ps->frames, &ps->frames_alloc, sizeof *ps->frames);
 	ps->frames[ps->frames_len++] = frame;
 }
 
 static inline void push_key(struct parser *ps, const char *key, size_t len)
 {
 	if (ps->members_len == ps->members_alloc)
-		grow_stack((void **)&ps->members, &ps->members_alloc, sizeof *ps->members);
+		ps->members = grow_stack(ps->members, &ps->members_alloc, sizeof *ps->members);
 	struct json_member *m = &ps->members[ps->members_len++];
 	m->key = key;
 	m->key_len = (uint32_t)len;
@@ -254,13 +255,13 @@ static inline char *scan_string_copy(char *p, char **wp, const char *end)
 	return p;
 }
 
+/* Fails on a byte that cannot appear in a string: the end of the input, a
+ * control character or a byte that cannot start a UTF-8 sequence. */
 static __attribute__((noinline)) int string_fail(struct parser *ps, const char *at)
 {
 	unsigned char c = (unsigned char)*at;
 	if (at == ps->end)
 		return parse_fail(ps, at, "unexpected end of input in string");
-	if (c >= 0x80)
-		return parse_fail(ps, at, "invalid UTF-8 byte 0x%02x in string", c);
 	if (c < 0x20)
 		return parse_fail(ps, at, "control character U+%04X must be escaped in string", c);
 	return parse_fail(ps, at, "invalid UTF-8 byte 0x%02x in string", c);
@@ -543,35 +544,51 @@ static char *parse_literal(struct parser *ps, char *p, const char *word)
 	return p + strlen(word);
 }
 
-static int close_container(struct parser *ps, struct json_value *v, const char *at)
+/* Children of the innermost open container, counted for the check below. */
+static inline size_t open_children(const struct parser *ps)
+{
+	size_t frame = ps->frames[ps->frames_len - 1];
+	return (frame & 1 ? ps->members_len : ps->items_len) - (frame >> 1);
+}
+
+static __attribute__((noinline)) int too_many_children(struct parser *ps, const char *at)
+{
+	if (ps->frames[ps->frames_len - 1] & 1)
+		return parse_fail(ps, at, "object with more than %lu members",
+				  (unsigned long)UINT32_MAX);
+	return parse_fail(ps, at, "array with more than %lu elements", (unsigned long)UINT32_MAX);
+}
+
+/*
+ * Moves the children of the innermost open container into the arena and
+ * returns the container's value. Returned by value rather than through a
+ * pointer so that the parser keeps its current value in registers: a value
+ * stored field by field and reloaded whole stalls on store forwarding.
+ */
+static struct json_value close_container(struct parser *ps)
 {
 	size_t frame = ps->frames[--ps->frames_len];
 	size_t start = frame >> 1;
+	struct json_value v;
 
 	if (frame & 1) {
 		size_t n = ps->members_len - start;
-		if (n > UINT32_MAX)
-			return parse_fail(ps, at, "object with more than %lu members",
-					  (unsigned long)UINT32_MAX);
 		struct json_member *m = arena_alloc_array(ps->arena, n, sizeof *m);
 		memcpy(m, ps->members + start, n * sizeof *m);
 		ps->members_len = start;
-		v->type = JSON_OBJECT;
-		v->len = (uint32_t)n;
-		v->u.members = m;
+		v.type = JSON_OBJECT;
+		v.len = (uint32_t)n;
+		v.u.members = m;
 	} else {
 		size_t n = ps->items_len - start;
-		if (n > UINT32_MAX)
-			return parse_fail(ps, at, "array with more than %lu elements",
-					  (unsigned long)UINT32_MAX);
 		struct json_value *items = arena_alloc_array(ps->arena, n, sizeof *items);
 		memcpy(items, ps->items + start, n * sizeof *items);
 		ps->items_len = start;
-		v->type = JSON_ARRAY;
-		v->len = (uint32_t)n;
-		v->u.items = items;
+		v.type = JSON_ARRAY;
+		v.len = (uint32_t)n;
+		v.u.items = items;
 	}
-	return 0;
+	return v;
 }
 
 int json_parse(struct json_doc *doc, char *text, size_t len, struct cvt_error *err)
@@ -716,8 +733,11 @@ have_value:
 			goto out;
 		}
 		if (*p == '}') {
-			if (close_container(&ps, &v, p))
+			if (open_children(&ps) > UINT32_MAX) {
+				too_many_children(&ps, p);
 				goto out;
+			}
+			v = close_container(&ps);
 			p++;
 			goto have_value;
 		}
@@ -736,8 +756,11 @@ have_value:
 		goto value;
 	}
 	if (*p == ']') {
-		if (close_container(&ps, &v, p))
+		if (open_children(&ps) > UINT32_MAX) {
+			too_many_children(&ps, p);
 			goto out;
+		}
+		v = close_container(&ps);
 		p++;
 		goto have_value;
 	}
@@ -833,7 +856,34 @@ const char *json_type_name(enum json_type t)
 	return "unknown";
 }
 
-/* Writer. */
+/*
+ * Writer. It appends to the strbuf's memory directly instead of through
+ * sb_add and friends: a report is millions of short tokens, and a call and
+ * a capacity check per byte would cost more than the bytes. Every public
+ * function leaves the buffer NUL-terminated, as a strbuf must be.
+ */
+
+/* Room for `n` more bytes and the NUL; returns where they go. */
+static inline char *reserve(struct strbuf *out, size_t n)
+{
+	if (out->alloc - out->len <= n)
+		sb_grow(out, n);
+	return out->buf + out->len;
+}
+
+/* Ends a write that went through reserve(): `end` is one past its last byte. */
+static inline void commit(struct strbuf *out, char *end)
+{
+	out->len = (size_t)(end - out->buf);
+	*end = '\0';
+}
+
+static inline void put_bytes(struct strbuf *out, const char *s, size_t n)
+{
+	char *d = reserve(out, n);
+	memcpy(d, s, n);
+	commit(out, d + n);
+}
 
 void json_writer_init(struct json_writer *w, struct strbuf *out, int indent)
 {
@@ -845,39 +895,41 @@ void json_writer_init(struct json_writer *w, struct strbuf *out, int indent)
 	w->empty_container = 0;
 }
 
-static void write_newline_indent(struct json_writer *w)
+/* Puts a comma when one is due, then, when pretty-printing, a newline and
+ * the indentation of the current depth. */
+static inline void put_separator(struct json_writer *w, int comma)
 {
 	static const char spaces[64] = "                                                                ";
 	struct strbuf *out = w->out;
-	size_t n = (size_t)w->depth * (size_t)w->indent;
+	size_t n = w->indent ? (size_t)w->depth * (size_t)w->indent : 0;
+	char *d = reserve(out, n + 2);
 
-	sb_grow(out, n + 1);
-	out->buf[out->len++] = '\n';
-	while (n) {
-		size_t k = n < sizeof spaces ? n : sizeof spaces;
-		memcpy(out->buf + out->len, spaces, k);
-		out->len += k;
-		n -= k;
+	if (comma)
+		*d++ = ',';
+	if (w->indent) {
+		*d++ = '\n';
+		while (n) {
+			size_t k = n < sizeof spaces ? n : sizeof spaces;
+			memcpy(d, spaces, k);
+			d += k;
+			n -= k;
+		}
 	}
-	out->buf[out->len] = '\0';
+	commit(out, d);
 }
 
 /* Puts what separates the coming value from the one before it. */
-static void before_value(struct json_writer *w)
+static inline void before_value(struct json_writer *w)
 {
 	if (w->after_key) {
 		w->after_key = 0;
 		return;
 	}
-	if (!w->depth)
-		return;
-	if (w->need_comma)
-		sb_addch(w->out, ',');
-	if (w->indent)
-		write_newline_indent(w);
+	if (w->depth)
+		put_separator(w, w->need_comma);
 }
 
-static void after_value(struct json_writer *w)
+static inline void after_value(struct json_writer *w)
 {
 	w->need_comma = 1;
 	w->empty_container = 0;
@@ -886,7 +938,7 @@ static void after_value(struct json_writer *w)
 static void begin_container(struct json_writer *w, char open)
 {
 	before_value(w);
-	sb_addch(w->out, open);
+	put_bytes(w->out, &open, 1);
 	w->depth++;
 	w->need_comma = 0;
 	w->empty_container = 1;
@@ -894,10 +946,13 @@ static void begin_container(struct json_writer *w, char open)
 
 static void end_container(struct json_writer *w, char close)
 {
+	int empty = w->empty_container;
+
 	w->depth--;
-	if (!w->empty_container && w->indent)
-		write_newline_indent(w);
-	sb_addch(w->out, close);
+	/* A non-empty container closes on its own line at the parent's depth. */
+	if (!empty && w->indent)
+		put_separator(w, 0);
+	put_bytes(w->out, &close, 1);
 	after_value(w);
 }
 
@@ -921,22 +976,29 @@ void json_end_array(struct json_writer *w)
 	end_container(w, ']');
 }
 
-static void write_quoted(struct strbuf *out, const char *s, size_t len)
+static void escape_append(struct strbuf *out, const char *s, size_t len);
+
+/* `s` quoted and escaped, followed by `suffix` (the colon after a key). */
+static inline void write_quoted(struct strbuf *out, const char *s, size_t len, const char *suffix,
+				size_t suffix_len)
 {
-	sb_grow(out, len + 2);
-	out->buf[out->len++] = '"';
-	json_escape(out, s, len);
-	sb_addch(out, '"');
+	char *d = reserve(out, len + 2 + suffix_len);
+	*d = '"';
+	out->len++;
+	escape_append(out, s, len);
+	d = reserve(out, 1 + suffix_len);
+	*d++ = '"';
+	memcpy(d, suffix, suffix_len);
+	commit(out, d + suffix_len);
 }
 
 static void write_key(struct json_writer *w, const char *key, size_t len)
 {
 	before_value(w);
-	write_quoted(w->out, key, len);
 	if (w->indent)
-		sb_add(w->out, ": ", 2);
+		write_quoted(w->out, key, len, ": ", 2);
 	else
-		sb_addch(w->out, ':');
+		write_quoted(w->out, key, len, ":", 1);
 	w->after_key = 1;
 	w->empty_container = 0;
 }
@@ -958,14 +1020,14 @@ void json_string(struct json_writer *w, const char *s)
 void json_string_len(struct json_writer *w, const char *s, size_t len)
 {
 	before_value(w);
-	write_quoted(w->out, s, len);
+	write_quoted(w->out, s, len, "", 0);
 	after_value(w);
 }
 
 void json_number_raw(struct json_writer *w, const char *text, size_t len)
 {
 	before_value(w);
-	sb_add(w->out, text, len);
+	put_bytes(w->out, text, len);
 	after_value(w);
 }
 
@@ -989,16 +1051,16 @@ void json_bool(struct json_writer *w, int b)
 {
 	before_value(w);
 	if (b)
-		sb_add(w->out, "true", 4);
+		put_bytes(w->out, "true", 4);
 	else
-		sb_add(w->out, "false", 5);
+		put_bytes(w->out, "false", 5);
 	after_value(w);
 }
 
 void json_null(struct json_writer *w)
 {
 	before_value(w);
-	sb_add(w->out, "null", 4);
+	put_bytes(w->out, "null", 4);
 	after_value(w);
 }
 
@@ -1047,7 +1109,7 @@ void json_value(struct json_writer *w, const struct json_value *v)
 		if (v->type == JSON_OBJECT || v->type == JSON_ARRAY) {
 			begin_container(w, v->type == JSON_OBJECT ? '{' : '[');
 			if (depth == alloc)
-				grow_stack((void **)&stack, &alloc, sizeof *stack);
+				stack = grow_stack(stack, &alloc, sizeof *stack);
 			stack[depth].container = v;
 			stack[depth].next = 0;
 			depth++;
@@ -1080,7 +1142,7 @@ out:
 void json_writer_finish(struct json_writer *w)
 {
 	if (w->indent)
-		sb_addch(w->out, '\n');
+		put_bytes(w->out, "\n", 1);
 }
 
 /* Bytes json_escape must rewrite, and how: a letter for the short escapes,
@@ -1094,57 +1156,78 @@ static const char escape_kind[256] = {
 	[0x1e] = 'u', [0x1f] = 'u', ['"'] = '"', ['\\'] = '\\', [0x7f] = 'u',
 };
 
-/* Length of the prefix of `s` that needs no escaping. */
-static size_t plain_run(const char *s, size_t len)
-{
-	size_t i = 0;
 #ifdef __SSE2__
-	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
-	const __m128i del = _mm_set1_epi8(0x7f), ctl = _mm_set1_epi8(0x1f);
-	const __m128i zero = _mm_setzero_si128();
-	for (; len - i >= 16; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
-		/* Unsigned v <= 0x1f is v - 0x1f saturating to zero; a signed
-		 * comparison would also catch UTF-8 bytes, which stay as they are. */
-		__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(v, del));
-		m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_subs_epu8(v, ctl), zero));
-		unsigned bits = (unsigned)_mm_movemask_epi8(m);
-		if (bits)
-			return i + (size_t)__builtin_ctz(bits);
-	}
+/* Bit i set when byte i needs escaping. Unsigned v <= 0x1f is v - 0x1f
+ * saturating to zero; a signed comparison would also catch UTF-8 bytes,
+ * which are copied as they are. */
+static inline unsigned escape_mask(__m128i v)
+{
+	__m128i m = _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')),
+				 _mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f)));
+	m = _mm_or_si128(m, _mm_cmpeq_epi8(_mm_subs_epu8(v, _mm_set1_epi8(0x1f)),
+					   _mm_setzero_si128()));
+	return (unsigned)_mm_movemask_epi8(m);
+}
 #endif
-	while (i < len && !escape_kind[(unsigned char)s[i]])
-		i++;
-	return i;
+
+/*
+ * Appends `s` escaped to `out` without the terminating NUL. Scanning and
+ * copying are one pass: each 16-byte block is stored before its check (the
+ * reservation leaves 16 bytes of slack for that) and the output advances
+ * only over the bytes that need no escape.
+ */
+static void escape_append(struct strbuf *out, const char *s, size_t len)
+{
+	static const char hex[] = "0123456789abcdef";
+	char *d = reserve(out, len + 16);
+	size_t i = 0;
+
+	for (;;) {
+#ifdef __SSE2__
+		while (len - i >= 16) {
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+			_mm_storeu_si128((__m128i *)(void *)d, v);
+			unsigned m = escape_mask(v);
+			if (m) {
+				size_t k = (size_t)__builtin_ctz(m);
+				d += k;
+				i += k;
+				goto escape;
+			}
+			d += 16;
+			i += 16;
+		}
+#endif
+		while (i < len && !escape_kind[(unsigned char)s[i]])
+			*d++ = s[i++];
+		if (i == len)
+			break;
+#ifdef __SSE2__
+escape:
+#endif
+		{
+			unsigned char c = (unsigned char)s[i++];
+			char kind = escape_kind[c];
+			/* The escape grows the text: reserve again for it and the rest. */
+			out->len = (size_t)(d - out->buf);
+			d = reserve(out, 6 + (len - i) + 16);
+			*d++ = '\\';
+			if (kind == 'u') {
+				memcpy(d, "u00", 3);
+				d[3] = hex[c >> 4];
+				d[4] = hex[c & 15];
+				d += 5;
+			} else {
+				*d++ = kind;
+			}
+		}
+	}
+	out->len = (size_t)(d - out->buf);
 }
 
 void json_escape(struct strbuf *out, const char *s, size_t len)
 {
-	static const char hex[] = "0123456789abcdef";
-	size_t i = 0;
-
-	sb_grow(out, len);
-	while (i < len) {
-		size_t run = plain_run(s + i, len - i);
-		sb_add(out, s + i, run);
-		i += run;
-		if (i == len)
-			break;
-		unsigned char c = (unsigned char)s[i++];
-		char kind = escape_kind[c];
-		sb_grow(out, 6);
-		char *d = out->buf + out->len;
-		*d++ = '\\';
-		if (kind == 'u') {
-			memcpy(d, "u00", 3);
-			d[3] = hex[c >> 4];
-			d[4] = hex[c & 15];
-			d += 5;
-		} else {
-			*d++ = kind;
-		}
-		out->len = (size_t)(d - out->buf);
-		out->buf[out->len] = '\0';
-	}
+	escape_append(out, s, len);
+	out->buf[out->len] = '\0';
 }

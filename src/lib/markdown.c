@@ -6,13 +6,13 @@
 
 #include "triage.h"
 
-#define DEFAULT_MAX_ROWS 50
+#define DEFAULT_MAX_ROWS  50
 #define DEFAULT_MAX_BYTES 60000
 /* Room kept for section headings and "... and N more" lines once the tables stop. */
 #define TAIL_RESERVE 4096
-#define URL_MAX 2048
+#define URL_MAX      2048
 
-/* U+200B ZERO WIDTH SPACE: invisible, and no autolink, mention or shortcode spans it. */
+/* U+200B ZERO WIDTH SPACE: invisible, and no autolink or mention spans it. */
 static const char zwsp[] = "\xE2\x80\x8B";
 static const char ellipsis[] = "\xE2\x80\xA6";
 static const char arrow[] = " \xE2\x86\x92 ";
@@ -37,8 +37,8 @@ static size_t utf8_next(const unsigned char *p, unsigned *cp)
 	}
 	if (p[0] >= 0xF0 && p[0] <= 0xF4 && (p[1] & 0xC0) == 0x80 && (p[2] & 0xC0) == 0x80 &&
 	    (p[3] & 0xC0) == 0x80) {
-		unsigned c = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) | ((p[2] & 0x3Fu) << 6) |
-			     (p[3] & 0x3Fu);
+		unsigned c = ((p[0] & 0x07u) << 18) | ((p[1] & 0x3Fu) << 12) |
+			     ((p[2] & 0x3Fu) << 6) | (p[3] & 0x3Fu);
 		if (c >= 0x10000 && c <= 0x10FFFF) {
 			*cp = c;
 			return 4;
@@ -88,7 +88,7 @@ void cvt_md_escape(struct strbuf *out, const char *text, size_t max_chars)
 			sb_addch(out, (char)cp);
 			if (cp == '#')
 				sb_addstr(out, zwsp);
-		} else if (cp == ':' || cp == '@') {
+		} else if ((cp == ':' && p[1] == '/') || cp == '@') {
 			sb_addch(out, (char)cp);
 			sb_addstr(out, zwsp);
 		} else if (cp == 0xFFFD && n == 1) {
@@ -242,7 +242,8 @@ static void md_table(struct md *m, const char *header, const void *const *items,
 		sb_addch(m->out, '\n');
 	if (shown < n)
 		sb_addf(m->out, "%s and %zu more%s.\n\n", ellipsis, n - shown,
-			m->truncated ? " (left out to keep the summary within the size limit)" : "");
+			m->truncated ? " (left out to keep the summary within the size limit)"
+				     : "");
 }
 
 static void heading(struct md *m, const char *title, size_t n)
@@ -311,11 +312,13 @@ static void row_expiry(struct md *m, struct strbuf *row, const void *item)
 	sb_addf(row, " | %s | ", cvt_severity_name(e->finding->severity));
 	cvt_md_escape(row, e->decision->expires, 12);
 	if (e->days_left < 0)
-		sb_addf(row, " (%ld %s ago)", -e->days_left, plural((size_t)-e->days_left, "day", "days"));
+		sb_addf(row, " (%ld %s ago)", -e->days_left,
+			plural((size_t)-e->days_left, "day", "days"));
 	else if (e->days_left == 0)
 		sb_addstr(row, " (today)");
 	else
-		sb_addf(row, " (in %ld %s)", e->days_left, plural((size_t)e->days_left, "day", "days"));
+		sb_addf(row, " (in %ld %s)", e->days_left,
+			plural((size_t)e->days_left, "day", "days"));
 	sb_addstr(row, " | ");
 	add_decision(row, e->decision);
 	sb_addstr(row, " |\n");
@@ -370,6 +373,9 @@ static void row_changed(struct md *m, struct strbuf *row, const void *item)
 	for (unsigned bit = 1; bit < (1u << CVT_FIELD_COUNT); bit <<= 1) {
 		if (!(it->fields & bit) || bit == CVT_FIELD_INSTALLED_VERSION)
 			continue;
+		/* A rise has its own table. */
+		if (bit == CVT_FIELD_SEVERITY && a->severity > b->severity)
+			continue;
 		if (mark++)
 			sb_addstr(row, "; ");
 		switch (bit) {
@@ -405,8 +411,9 @@ static void write_headline(struct md *m)
 	cvt_md_escape(out, title ? title : "vulnerability report", 120);
 	sb_addstr(out, "\n\n");
 	if (!rv->reasons) {
-		sb_addstr(out, "**Nothing needs review.** No new untriaged finding, no severity risen, "
-			       "no expired decision: this pull request can merge by itself.\n\n");
+		sb_addstr(out,
+			  "**Nothing needs review.** No new untriaged finding, no severity risen, "
+			  "no expired decision: this pull request can merge by itself.\n\n");
 	} else {
 		sb_addstr(out, "**Needs review:** ");
 		for (size_t i = 0; i < rv->n_labels; i++) {
@@ -419,8 +426,8 @@ static void write_headline(struct md *m)
 			sb_addf(out, "- %zu new %s without a triage decision\n", rv->n_new,
 				plural(rv->n_new, "finding", "findings"));
 		if (rv->reasons & CVT_REVIEW_BIT(CVT_REVIEW_SEVERITY))
-			sb_addf(out, "- %zu %s more severe than before or than decided\n", rv->n_risen,
-				plural(rv->n_risen, "finding", "findings"));
+			sb_addf(out, "- %zu %s more severe than before or than decided\n",
+				rv->n_risen, plural(rv->n_risen, "finding", "findings"));
 		if (rv->reasons & CVT_REVIEW_BIT(CVT_REVIEW_EXPIRED))
 			sb_addf(out, "- %zu %s covered by an expired triage decision\n",
 				rv->expired.n, plural(rv->expired.n, "finding", "findings"));
@@ -455,6 +462,11 @@ static void write_counts(struct md *m)
 		sb_addf(out, " %zu%s%zu |\n\n", total_before, arrow, total_after);
 }
 
+static const char ack_intro[] =
+	"To accept a finding instead of fixing it, record a decision in this pull request "
+	"(replace `...` with the reason; add `--justification J` for not\\_affected, "
+	"`--expires YYYY-MM-DD` to revisit it):\n\n```sh\n";
+
 /* The `cvetrail ack` lines for the new findings, in a code block (literal text). */
 static void write_ack_commands(struct md *m, const void *const *items, size_t n)
 {
@@ -487,10 +499,7 @@ static void write_ack_commands(struct md *m, const void *const *items, size_t n)
 			break;
 		}
 		if (!opened)
-			sb_addstr(m->out,
-				  "To accept a finding instead of fixing it, record a decision in this "
-				  "pull request (replace `...` with the reason; add `--justification J` "
-				  "for not\\_affected, `--expires YYYY-MM-DD` to revisit it):\n\n```sh\n");
+			sb_addstr(m->out, ack_intro);
 		opened = 1;
 		sb_add(m->out, cmd.buf, cmd.len);
 		shown++;
@@ -498,8 +507,9 @@ static void write_ack_commands(struct md *m, const void *const *items, size_t n)
 	if (opened)
 		sb_addstr(m->out, "```\n\n");
 	if (refused)
-		sb_addf(m->out, "%zu %s an id or package with control characters: no command "
-				"is suggested for %s.\n\n",
+		sb_addf(m->out,
+			"%zu %s an id or package with control characters: no command "
+			"is suggested for %s.\n\n",
 			refused, plural(refused, "finding has", "findings have"),
 			plural(refused, "it", "them"));
 	sb_release(&cmd);
@@ -514,8 +524,10 @@ static void write_incomplete(struct md *m)
 		cvt_md_escape(m->out, d->before->os, 60);
 		sb_addstr(m->out, ") and this scan found none");
 	} else {
-		sb_addf(m->out, "This scan returned no results while the previous report had %zu %s",
-			d->before->n_findings, plural(d->before->n_findings, "finding", "findings"));
+		sb_addf(m->out,
+			"This scan returned no results while the previous report had %zu %s",
+			d->before->n_findings,
+			plural(d->before->n_findings, "finding", "findings"));
 	}
 	sb_addstr(m->out, ": the scanner saw less of the image (wrong image, skipped directories, "
 			  "an OS it does not know). Findings that disappeared may not be fixed; "
@@ -564,6 +576,10 @@ static int is_version_only(const struct cvt_diff_item *it)
 	return it->fields == CVT_FIELD_INSTALLED_VERSION;
 }
 
+static const char new_header[] =
+	"| Vulnerability | Package | Installed \xE2\x86\x92 fixed | Severity | Title |\n"
+	"| --- | --- | --- | --- | --- |\n";
+
 static void write_sections(struct md *m, const void **sel)
 {
 	const struct cvt_diff *d = m->d;
@@ -572,10 +588,7 @@ static void write_sections(struct md *m, const void **sel)
 
 	if ((n = select_items(sel, &d->added, is_untriaged))) {
 		heading(m, "New findings", n);
-		md_table(m,
-			 "| Vulnerability | Package | Installed \xE2\x86\x92 fixed | Severity | Title |\n"
-			 "| --- | --- | --- | --- | --- |\n",
-			 sel, n, row_new);
+		md_table(m, new_header, sel, n, row_new);
 		write_ack_commands(m, sel, n);
 	}
 	n = select_items(sel, &d->added, is_risen);
@@ -600,8 +613,9 @@ static void write_sections(struct md *m, const void **sel)
 		write_incomplete(m);
 	if ((n = select_items(sel, &d->added, is_triaged))) {
 		heading(m, "New findings covered by a triage decision", n);
-		md_table(m, "| Vulnerability | Package | Severity | Decision |\n"
-			    "| --- | --- | --- | --- |\n",
+		md_table(m,
+			 "| Vulnerability | Package | Severity | Decision |\n"
+			 "| --- | --- | --- | --- |\n",
 			 sel, n, row_triaged);
 	}
 	if ((n = select_items(sel, &d->removed, NULL))) {
@@ -619,8 +633,9 @@ static void write_sections(struct md *m, const void **sel)
 			 row_changed);
 	}
 	if ((n = select_items(sel, &d->changed, is_version_only)))
-		sb_addf(m->out, "%zu %s only a new installed version (a base image or package "
-				"update that did not fix %s).\n\n",
+		sb_addf(m->out,
+			"%zu %s only a new installed version (a base image or package "
+			"update that did not fix %s).\n\n",
 			n, plural(n, "finding has", "findings have"), plural(n, "it", "them"));
 	if (rv->expiring.n) {
 		for (size_t i = 0; i < rv->expiring.n; i++)

@@ -16,11 +16,11 @@
  */
 
 struct cvt_md_options {
-	const char *title;        /* heading subject; NULL: the new report's artifact name */
-	const char *report_path;  /* added as --report to the suggested ack commands, or NULL */
-	const char *triage_path;  /* added as --triage likewise, or NULL */
-	size_t max_rows;          /* rows per table before "... and N more"; 0: 50 */
-	size_t max_bytes;         /* size of the whole body; 0: 60000 (GitHub allows 65536 chars) */
+	const char *title;       /* heading subject; NULL: the new report's artifact name */
+	const char *report_path; /* added as --report to the suggested ack commands, or NULL */
+	const char *triage_path; /* added as --triage likewise, or NULL */
+	size_t max_rows;         /* rows per table before "... and N more"; 0: 50 */
+	size_t max_bytes;        /* size of the whole body; 0: 60000 (GitHub allows 65536 chars) */
 };
 
 /*
@@ -37,8 +37,9 @@ void cvt_markdown_summary(struct strbuf *out, const struct cvt_diff *d, const st
  * Appends untrusted text as inert inline Markdown, safe inside a table cell: control and
  * invisible formatting characters (newlines, bidirectional overrides, zero-width characters)
  * become spaces; \ ` * _ [ ] ( ) < > # | ! ~ & $ are backslash-escaped; a zero-width space
- * follows every ':' and '@' and splits "www." so that no autolink, e-mail link, mention or
- * emoji shortcode can form. At most `max_chars` characters (0: no limit) are kept, then "…".
+ * (U+200B) follows every '@' and '#', and splits "://" and "www.", so that no autolink, e-mail
+ * link, mention or issue reference can form (GitHub finds those in the rendered text, where
+ * backslashes no longer are). At most `max_chars` characters (0: no limit) are kept, then "…".
  * NULL appends nothing.
  */
 void cvt_md_escape(struct strbuf *out, const char *text, size_t max_chars);

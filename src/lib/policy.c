@@ -62,8 +62,8 @@ int cvt_policy_above_decided(const struct cvt_finding *f, const struct cvt_decis
 }
 
 /* Marks `reason` on the item and the review when the policy enables it. */
-static void raise_reason(struct cvt_review *rv, struct cvt_diff_item *it, const struct cvt_policy *p,
-			 enum cvt_review_reason reason)
+static void raise_reason(struct cvt_review *rv, struct cvt_diff_item *it,
+			 const struct cvt_policy *p, enum cvt_review_reason reason)
 {
 	if (!(p->enabled & CVT_REVIEW_BIT(reason)))
 		return;
@@ -98,11 +98,12 @@ static void review_changed(struct cvt_review *rv, struct cvt_diff *d, const stru
 	for (size_t i = 0; i < d->changed.n; i++) {
 		struct cvt_diff_item *it = &d->changed.items[i];
 		it->decision = l ? cvt_ledger_match(l, it->after) : NULL;
-		if (!(it->fields & CVT_FIELD_SEVERITY) || it->after->severity <= it->before->severity)
+		if (!(it->fields & CVT_FIELD_SEVERITY) ||
+		    it->after->severity <= it->before->severity)
 			continue;
 		if (it->after->severity < p->min_severity)
 			continue;
-		/* A decision that recorded its severity accepted the finding up to that severity. */
+		/* A decision that recorded a severity accepted the finding up to it. */
 		if (it->decision && it->decision->severity &&
 		    !cvt_policy_above_decided(it->after, it->decision))
 			continue;

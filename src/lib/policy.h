@@ -21,7 +21,7 @@ enum cvt_review_reason {
 	CVT_REVIEW_EXPIRED,    /* a decision expired while a finding it covers is present */
 	CVT_REVIEW_INCOMPLETE, /* the new scan saw less than the old one */
 };
-#define CVT_REVIEW_COUNT 4
+#define CVT_REVIEW_COUNT       4
 #define CVT_REVIEW_BIT(reason) (1u << (reason))
 
 struct cvt_policy {
@@ -63,11 +63,12 @@ struct cvt_expiry_list {
 };
 
 struct cvt_review {
-	unsigned reasons; /* CVT_REVIEW_BIT()s that apply and are enabled: review needed when != 0 */
+	unsigned
+		reasons; /* CVT_REVIEW_BIT()s that apply and are enabled: review needed when != 0 */
 	enum cvt_incomplete incomplete;
-	size_t n_new;      /* added findings without a covering decision that need review */
-	size_t n_risen;    /* findings whose severity rise needs review */
-	size_t n_triaged;  /* added findings covered by a decision */
+	size_t n_new;     /* added findings without a covering decision that need review */
+	size_t n_risen;   /* findings whose severity rise needs review */
+	size_t n_triaged; /* added findings covered by a decision */
 	struct cvt_expiry_list expired;  /* finding order */
 	struct cvt_expiry_list expiring; /* not expired, expiring within expiring_days */
 	/* The labels of `reasons`, in reason order, duplicates (same text) removed. */

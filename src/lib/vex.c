@@ -419,6 +419,43 @@ static void warn(struct vex_ctx *c, const char *fmt, ...)
 	sb_addch(c->warnings, '\n');
 }
 
+/* Valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF)? A purl's
+ * percent-escapes may decode to any bytes, and JSON output must stay UTF-8. */
+static int utf8_valid(const unsigned char *s, size_t len)
+{
+	for (size_t i = 0; i < len;) {
+		unsigned char ch = s[i];
+		size_t n = ch < 0x80 ? 0 : ch >= 0xc2 && ch <= 0xdf ? 1 : ch >= 0xe0 && ch <= 0xef ? 2
+			 : ch >= 0xf0 && ch <= 0xf4 ? 3 : 4;
+		if (n == 4 || len - i <= n || memchr(s + i, '\0', n + 1))
+			return 0;
+		unsigned long cp = n ? ch & (0x3f >> n) : ch;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = cp << 6 | (s[i + k] & 0x3f);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) || cp > 0x10ffff ||
+		    (cp >= 0xd800 && cp <= 0xdfff))
+			return 0;
+		i += n + 1;
+	}
+	return 1;
+}
+
+/* The decoded name of a purl for people to read, or NULL when it has none fit for JSON. */
+static const char *purl_name(struct vex_ctx *c, const char *purl)
+{
+	const char *name = NULL;
+	struct cvt_purl parsed;
+	cvt_purl_init(&parsed);
+	if (cvt_purl_parse(&parsed, purl) == 0 && parsed.name.len &&
+	    utf8_valid((const unsigned char *)parsed.name.buf, parsed.name.len))
+		name = arena_strndup(&c->arena, parsed.name.buf, parsed.name.len);
+	cvt_purl_release(&parsed);
+	return name;
+}
+
 /* Only a report that says it is about an image gets an image purl: a file or folder name may
  * well parse as an image reference. */
 static int is_image_type(const char *type)
@@ -435,12 +472,10 @@ static void product_from_report(struct vex_ctx *c, struct product *p, const stru
 	struct strbuf purl = STRBUF_INIT;
 	if (r->artifact_name && is_image_type(r->artifact_type) &&
 	    cvt_oci_purl(r->artifact_name, &purl) == 0) {
-		struct cvt_purl parsed;
-		cvt_purl_init(&parsed);
 		p->id = arena_strndup(&c->arena, purl.buf, purl.len);
-		if (cvt_purl_parse(&parsed, purl.buf) == 0)
-			p->name = arena_strndup(&c->arena, parsed.name.buf, parsed.name.len);
-		cvt_purl_release(&parsed);
+		const char *name = purl_name(c, p->id);
+		if (name)
+			p->name = name;
 	}
 	sb_release(&purl);
 }
@@ -457,11 +492,9 @@ static void collect_products(struct vex_ctx *c)
 		p->id = c->o->product;
 		p->name = c->o->product;
 		p->type = strncmp(c->o->product, "pkg:oci/", 8) ? "application" : "container";
-		struct cvt_purl parsed;
-		cvt_purl_init(&parsed);
-		if (cvt_purl_parse(&parsed, c->o->product) == 0)
-			p->name = arena_strndup(&c->arena, parsed.name.buf, parsed.name.len);
-		cvt_purl_release(&parsed);
+		const char *name = purl_name(c, p->id);
+		if (name)
+			p->name = name;
 	}
 	c->n_products = n;
 }
@@ -822,13 +855,8 @@ static const char *package_name(struct vex_ctx *c, const char *purl)
 			    !strcmp(r->findings[k].purl, purl))
 				return r->findings[k].pkg_name;
 	}
-	const char *name = purl;
-	struct cvt_purl parsed;
-	cvt_purl_init(&parsed);
-	if (cvt_purl_parse(&parsed, purl) == 0 && parsed.name.len)
-		name = arena_strndup(&c->arena, parsed.name.buf, parsed.name.len);
-	cvt_purl_release(&parsed);
-	return name;
+	const char *name = purl_name(c, purl);
+	return name ? name : purl;
 }
 
 static void write_component(struct json_writer *w, const struct component *k)
@@ -1231,10 +1259,12 @@ void cvt_vex_describe_decision(struct strbuf *out, const struct cvt_decision *d)
 	sb_release(&raw);
 }
 
-/* An id Trivy can read as one field of a line. */
+/* An id Trivy reads as one field of a line, and that does not make the file look like YAML
+ * ("key:", "- item", "---") to vex_import.c. */
 static int plain_id_ok(const char *id)
 {
-	if (!*id || *id == '#')
+	size_t len = strlen(id);
+	if (!len || *id == '#' || *id == '-' || id[len - 1] == ':')
 		return 0;
 	for (const unsigned char *p = (const unsigned char *)id; *p; p++)
 		if (*p <= 0x20 || *p == 0x7f)

@@ -714,7 +714,7 @@ static int import_cyclonedx_vulnerability(struct import_ctx *c, const struct jso
 		/* The product itself (an image, an application without purl) stands for all of
 		 * its packages; a library we cannot name by purl is an error. */
 		int product = found && (found->product || is_product_type(found->type, found->purl));
-		if (product || is_oci_purl(purl)) {
+		if (product || (!found && is_oci_purl(purl))) {
 			whole = 1;
 			continue;
 		}
@@ -867,10 +867,6 @@ static int import_trivyignore(struct import_ctx *c, const char *text, size_t len
 			sb_add(&comments, s, n);
 			continue;
 		}
-		if (memchr(s, '\0', n)) {
-			rc = fail_at(c, line_at, "a NUL byte in a .trivyignore line");
-			break;
-		}
 		/* Fields: the id, then key:value attributes (Trivy knows exp:). */
 		size_t id_len = 0;
 		while (id_len < n && s[id_len] != ' ' && s[id_len] != '\t')
@@ -901,8 +897,8 @@ static int import_trivyignore(struct import_ctx *c, const char *text, size_t len
 		/* One decision per structured comment line; otherwise the whole block is the reason. */
 		for (size_t k = 0; k < comments.len && rc == 0;) {
 			const char *cl = comments.buf + k;
-			const char *end = strchr(cl, '\n');
-			size_t cl_len = end ? (size_t)(end - cl) : strlen(cl);
+			const char *end = memchr(cl, '\n', comments.len - k);
+			size_t cl_len = end ? (size_t)(end - cl) : comments.len - k;
 			char *one = arena_strndup(&c->arena, cl, cl_len);
 			struct description desc;
 			parse_description(c, one, 1, &desc);
@@ -1723,6 +1719,8 @@ int cvt_vex_import_buffer(struct cvt_ledger *l, const char *name, const char *te
 		rc = import_json(&c, text, len);
 	else if (bad < len)
 		rc = fail_at(&c, bad, "invalid UTF-8 byte 0x%02x", (unsigned char)text[bad]);
+	else if (memchr(text, '\0', len))
+		rc = fail_at(&c, (size_t)((const char *)memchr(text, '\0', len) - text), "a NUL byte");
 	else if (looks_like_yaml(text, len))
 		rc = import_trivyignore_yaml(&c, text, len);
 	else

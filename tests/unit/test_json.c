@@ -104,6 +104,12 @@ static void test_nested(void)
 	CHECK(json_get(NULL, "a") == NULL);
 	CHECK(json_get_str(v, "a") == NULL);
 	parsed_release(&p);
+
+	/* Indentation of every kind, CRLF line ends included. */
+	v = parse(&p, "{\r\n  \"a\": [\r\n\t1,\n                    2\r\n  ] ,\"b\"\t:\n{ }\r\n}\n");
+	CHECK(json_is(json_get(v, "a"), JSON_ARRAY) && json_get(v, "a")->len == 2);
+	CHECK(json_is(json_get(v, "b"), JSON_OBJECT));
+	parsed_release(&p);
 }
 
 static void test_escapes(void)
@@ -524,8 +530,9 @@ static void test_escape_writer(void)
 	struct strbuf out = STRBUF_INIT;
 	static const char in[] = "\x01\x1f\x7f\"\\\b\f\n\r\t/\xc3\xa9\x0b\x20~";
 
+	sb_addstr(&out, "x");
 	json_escape(&out, in, sizeof in - 1);
-	CHECK_STR(out.buf, "\\u0001\\u001f\\u007f\\\"\\\\\\b\\f\\n\\r\\t/\xc3\xa9\\u000b ~");
+	CHECK_STR(out.buf, "x\\u0001\\u001f\\u007f\\\"\\\\\\b\\f\\n\\r\\t/\xc3\xa9\\u000b ~");
 
 	/* Every control character, at every position of a 16-byte block. */
 	for (unsigned c = 0; c < 0x20; c++) {
