@@ -11,6 +11,7 @@
 #include "fileio.h"
 #include "gitconfig.h"
 #include "ingest.h"
+#include "lock.h"
 #include "report.h"
 #include "triage.h"
 #include "vex_import.h"
@@ -310,8 +311,11 @@ static int import_decisions(struct ack_options *o, struct cvt_ledger *ledger)
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct strbuf author = STRBUF_INIT;
 	struct cvt_date today;
+	struct cvt_lock lock = CVT_LOCK_INIT;
 	int status = EXIT_ERROR, n;
-	if (cvt_today(&today, &err) < 0 || cvt_ledger_load(ledger, o->ledger, &err) < 0) {
+	if (cvt_today(&today, &err) < 0 ||
+	    cvt_lock_acquire(&lock, o->ledger, CVT_LEDGER_LOCK_TIMEOUT_MS, &err) < 0 ||
+	    cvt_ledger_load(ledger, o->ledger, &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
 	}
@@ -326,6 +330,7 @@ static int import_decisions(struct ack_options *o, struct cvt_ledger *ledger)
 	printf("imported %d decision%s from %s into %s\n", n, n == 1 ? "" : "s", o->from, o->ledger);
 	status = fflush(stdout) == 0 ? EXIT_OK : cmd_die("cannot write to standard output");
 out:
+	cvt_lock_release(&lock);
 	sb_release(&author);
 	cvt_error_release(&err);
 	return status;
@@ -339,6 +344,7 @@ int cmd_ack(int argc, char **argv)
 	struct cvt_ledger ledger;
 	struct cvt_date today;
 	struct cvt_decision d = {0};
+	struct cvt_lock lock = CVT_LOCK_INIT;
 	int status = parse_options(argc, argv, &o);
 	cvt_ledger_init(&ledger);
 	if (status >= 0)
@@ -369,7 +375,9 @@ int cmd_ack(int argc, char **argv)
 		.expires = o.expires,
 	};
 	/* Every value is checked before the report is read, so a typo fails fast. */
-	if (cvt_decision_validate(&d, &err) < 0 || cvt_ledger_load(&ledger, o.ledger, &err) < 0) {
+	if (cvt_decision_validate(&d, &err) < 0 ||
+	    cvt_lock_acquire(&lock, o.ledger, CVT_LEDGER_LOCK_TIMEOUT_MS, &err) < 0 ||
+	    cvt_ledger_load(&ledger, o.ledger, &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
 	}
@@ -396,6 +404,7 @@ int cmd_ack(int argc, char **argv)
 	putchar('\n');
 	status = fflush(stdout) == 0 ? EXIT_OK : cmd_die("cannot write to standard output");
 out:
+	cvt_lock_release(&lock);
 	cvt_ledger_release(&ledger);
 	sb_release(&package);
 	sb_release(&author);

@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "lock.h"
 #include "triage.h"
 
 #define DEFAULT_LEDGER ".cvetrail/triage.json"
@@ -110,10 +111,12 @@ int cmd_unack(int argc, char **argv)
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct strbuf package = STRBUF_INIT;
 	struct cvt_ledger ledger;
+	struct cvt_lock lock = CVT_LOCK_INIT;
 	int status = EXIT_ERROR;
 	cvt_ledger_init(&ledger);
 	if (cvt_vuln_id_validate(id, &err) < 0 ||
 	    (package_arg && cvt_decision_package(package_arg, "--package", &package, &err) < 0) ||
+	    cvt_lock_acquire(&lock, ledger_path, CVT_LEDGER_LOCK_TIMEOUT_MS, &err) < 0 ||
 	    cvt_ledger_load(&ledger, ledger_path, &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
@@ -130,6 +133,7 @@ int cmd_unack(int argc, char **argv)
 	printf("removed: %s %s\n", id, pkg ? pkg : "(every package)");
 	status = fflush(stdout) == 0 ? EXIT_OK : cmd_die("cannot write to standard output");
 out:
+	cvt_lock_release(&lock);
 	cvt_ledger_release(&ledger);
 	sb_release(&package);
 	cvt_error_release(&err);
