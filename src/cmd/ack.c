@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "reportdir.h"
 #include "date.h"
 #include "fileio.h"
 #include "gitconfig.h"
@@ -107,47 +108,6 @@ struct ack_options {
 	int report_given;
 };
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.json files of a folder, sorted by name; each a malloc()ed path. */
-static int list_reports(const char *dir, char ***paths, size_t *n, struct cvt_error *err)
-{
-	DIR *d = opendir(dir);
-	size_t alloc = 0;
-	*paths = NULL;
-	*n = 0;
-	if (!d) {
-		cvt_error_set_file(err, dir);
-		return cvt_error_set(err, CVT_EIO, "cannot open folder");
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			*paths = cvt_realloc_array(*paths, alloc, sizeof **paths);
-		}
-		struct strbuf path = STRBUF_INIT;
-		sb_addf(&path, "%s/%s", dir, e->d_name);
-		(*paths)[(*n)++] = sb_detach(&path, NULL);
-	}
-	closedir(d);
-	if (*n)
-		qsort(*paths, *n, sizeof **paths, compare_names);
-	return 0;
-}
-
-static void free_paths(char **paths, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
-}
-
 /* Raises *max over the findings of the report at `path` that `d` covers; counts them. */
 static int scan_report(const char *path, const struct cvt_decision *d, int *max, size_t *matched,
 		       struct cvt_error *err)
@@ -184,11 +144,11 @@ static int read_severity(const struct ack_options *o, const struct cvt_decision 
 	if (S_ISDIR(st.st_mode)) {
 		char **paths;
 		size_t n;
-		if ((rc = list_reports(o->report, &paths, &n, err)) < 0)
+		if ((rc = cvt_list_reports(o->report, &paths, &n, err)) < 0)
 			return rc;
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			rc = scan_report(paths[i], d, &max, &matched, err);
-		free_paths(paths, n);
+		cvt_free_paths(paths, n);
 	} else {
 		rc = scan_report(o->report, d, &max, &matched, err);
 	}

@@ -9,6 +9,8 @@
  * written.
  */
 
+#include <stddef.h>
+
 #include "error.h"
 
 enum {
@@ -50,6 +52,11 @@ int cmd_die(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cmd_usage_error(const char *cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* True when argv holds -h or --help before a "--". */
 int cmd_wants_help(int argc, char **argv);
+
+struct strbuf;
+/* Appends untrusted text made safe for a terminal (no escape sequences, no line
+ * breaks, no bidi overrides); returns the number of characters written. */
+size_t term_add_safe(struct strbuf *out, const char *s);
 
 #define DECLARE_COMMAND(name)                                 \
 	int cmd_##name(int argc, char **argv);                \

@@ -122,39 +122,6 @@ static const char *severity_colour(const struct palette *c, enum cvt_severity s)
 	return c->dim;
 }
 
-/*
- * Untrusted text for a terminal: C0 and C1 controls (ESC starts escape sequences), DEL and
- * bidirectional overrides become '?', line breaks and tabs a space. Returns the number of
- * characters written (for column alignment).
- */
-static size_t add_sanitized(struct strbuf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t chars = 0;
-	while (*p) {
-		chars++;
-		if (*p == '\n' || *p == '\r' || *p == '\t') {
-			sb_addch(out, ' ');
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			sb_addch(out, '?');
-			p++;
-		} else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-			sb_addch(out, '?');
-			p += 2;
-		} else if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-					    (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
-			sb_addch(out, '?');
-			p += 3;
-		} else {
-			sb_addch(out, (char)*p++);
-			while ((*p & 0xC0) == 0x80)
-				sb_addch(out, (char)*p++);
-		}
-	}
-	return chars;
-}
-
 /* Characters add_sanitized would write for `s`. */
 static size_t text_width(const char *s)
 {
@@ -166,7 +133,7 @@ static size_t text_width(const char *s)
 
 static void add_padded(struct strbuf *out, const char *s, size_t width)
 {
-	size_t w = add_sanitized(out, s);
+	size_t w = term_add_safe(out, s);
 	while (w++ < width)
 		sb_addch(out, ' ');
 }
@@ -220,7 +187,7 @@ static void review_note(struct text_ctx *t, unsigned review)
 		if (!(review & CVT_REVIEW_BIT(r)))
 			continue;
 		sb_addstr(t->out, first ? "" : ", ");
-		add_sanitized(t->out, t->p->labels[r]);
+		term_add_safe(t->out, t->p->labels[r]);
 		first = 0;
 	}
 	sb_addf(t->out, "]%s", t->c->reset);
@@ -250,7 +217,7 @@ static void text_changed(struct text_ctx *t, const struct cvt_diff_item *it)
 		sb_addstr(t->out, "  (triaged");
 		if (it->decision->severity) {
 			sb_addstr(t->out, " at ");
-			add_sanitized(t->out, it->decision->severity);
+			term_add_safe(t->out, it->decision->severity);
 		}
 		sb_addch(t->out, ')');
 	}
@@ -274,7 +241,7 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 	const char *name =
 		d->after->artifact_name ? d->after->artifact_name : d->before->artifact_name;
 	if (name) {
-		add_sanitized(out, name);
+		term_add_safe(out, name);
 		sb_addstr(out, ": ");
 	}
 	sb_addf(out, "%zu added, %zu removed, %zu changed\n", d->added.n, d->removed.n,
@@ -285,10 +252,10 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 	for (size_t i = 0; i < d->added.n; i++) {
 		const struct cvt_diff_item *it = &d->added.items[i];
 		line_start(&t, it->after);
-		add_sanitized(out, it->after->title);
+		term_add_safe(out, it->after->title);
 		if (it->decision) {
 			sb_addf(out, "  %s[triaged: ", c->dim);
-			add_sanitized(out, it->decision->status);
+			term_add_safe(out, it->decision->status);
 			sb_addf(out, "]%s", c->reset);
 		}
 		review_note(&t, it->review);
@@ -298,7 +265,7 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 		section(&t, "Removed", d->removed.n);
 	for (size_t i = 0; i < d->removed.n; i++) {
 		line_start(&t, d->removed.items[i].before);
-		add_sanitized(out, d->removed.items[i].before->title);
+		term_add_safe(out, d->removed.items[i].before->title);
 		end_line(out);
 	}
 	if (d->changed.n)
@@ -311,12 +278,12 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 		const struct cvt_expiry *e = &rv->expired.items[i];
 		line_start(&t, e->finding);
 		sb_addstr(out, "expired ");
-		add_sanitized(out, e->decision->expires);
+		term_add_safe(out, e->decision->expires);
 		sb_addstr(out, " (");
-		add_sanitized(out, e->decision->status);
+		term_add_safe(out, e->decision->status);
 		if (e->decision->author) {
 			sb_addstr(out, ", ");
-			add_sanitized(out, e->decision->author);
+			term_add_safe(out, e->decision->author);
 		}
 		sb_addstr(out, ")");
 		review_note(&t, (p->enabled & CVT_REVIEW_BIT(CVT_REVIEW_EXPIRED))
@@ -327,7 +294,7 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 	if (rv->incomplete == CVT_INCOMPLETE_NO_OS) {
 		sb_addf(out, "%sScan incomplete:%s the old report names an OS (", c->bold,
 			c->reset);
-		add_sanitized(out, d->before->os);
+		term_add_safe(out, d->before->os);
 		sb_addstr(out, "), the new one none\n");
 	} else if (rv->incomplete == CVT_INCOMPLETE_NO_RESULTS) {
 		sb_addf(out,
@@ -339,7 +306,7 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 		sb_addf(out, "%sReview needed:%s ", c->red_bold, c->reset);
 		for (size_t i = 0; i < rv->n_labels; i++) {
 			sb_addstr(out, i ? ", " : "");
-			add_sanitized(out, rv->labels[i]);
+			term_add_safe(out, rv->labels[i]);
 		}
 		sb_addch(out, '\n');
 	} else {

@@ -103,12 +103,12 @@ int cmd_wants_help(int argc, char **argv)
 int cmd_report_error(const struct cvt_error *err)
 {
 	struct strbuf line = STRBUF_INIT;
+	struct strbuf safe = STRBUF_INIT;
 	cvt_error_format(err, &line);
-	/* Keep the promise of one line: a message quoting input must not add lines. */
-	for (size_t i = 0; i < line.len; i++)
-		if (line.buf[i] == '\n' || line.buf[i] == '\r' || (unsigned char)line.buf[i] < 0x20)
-			line.buf[i] = ' ';
-	fprintf(stderr, "cvetrail: %s\n", line.buf);
+	/* One line, and no escape sequence from quoted input reaches the terminal. */
+	term_add_safe(&safe, line.buf);
+	fprintf(stderr, "cvetrail: %s\n", safe.buf);
+	sb_release(&safe);
 	sb_release(&line);
 	return EXIT_ERROR;
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "reportdir.h"
 #include "date.h"
 #include "ingest.h"
 #include "json.h"
@@ -162,75 +163,47 @@ static void add_stale(struct results *res, const struct cvt_ledger *l, const uns
 	}
 }
 
-/*
- * Untrusted text for a terminal: C0 and C1 control characters (ESC and CSI
- * start escape sequences) and bidirectional overrides (which reorder what is
- * shown) become '?', line breaks and tabs a space.
- */
-static void add_sanitized(struct strbuf *out, const char *s)
-{
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	while (*p) {
-		if (*p == '\n' || *p == '\r' || *p == '\t') {
-			sb_addch(out, ' ');
-			p++;
-		} else if (*p < 0x20 || *p == 0x7f) {
-			sb_addch(out, '?');
-			p++;
-		} else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
-			sb_addch(out, '?');
-			p += 2;
-		} else if (p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-					    (p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9))) {
-			sb_addch(out, '?');
-			p += 3;
-		} else {
-			sb_addch(out, (char)*p++);
-		}
-	}
-}
-
 static void text_decision(struct strbuf *out, const struct cvt_decision *d)
 {
-	add_sanitized(out, d->status);
+	term_add_safe(out, d->status);
 	sb_addstr(out, ", ");
-	add_sanitized(out, d->author);
+	term_add_safe(out, d->author);
 	sb_addstr(out, ", ");
-	add_sanitized(out, d->date);
+	term_add_safe(out, d->date);
 	sb_addstr(out, ": ");
-	add_sanitized(out, d->reason);
+	term_add_safe(out, d->reason);
 }
 
 static void text_item(struct strbuf *out, enum section s, const struct item *it)
 {
 	sb_addstr(out, "  ");
 	if (it->image) {
-		add_sanitized(out, it->image);
+		term_add_safe(out, it->image);
 		sb_addstr(out, ": ");
 	}
 	if (s == STALE) {
-		add_sanitized(out, it->id);
+		term_add_safe(out, it->id);
 		sb_addch(out, ' ');
-		add_sanitized(out, it->package ? it->package : "(every package)");
+		term_add_safe(out, it->package ? it->package : "(every package)");
 		sb_addstr(out, "  ");
 		text_decision(out, it->decision);
 		sb_addch(out, '\n');
 		return;
 	}
-	add_sanitized(out, it->key);
+	term_add_safe(out, it->key);
 	sb_addstr(out, "  ");
 	switch (s) {
 	case EXPIRED:
 		sb_addf(out, "%s  expired ", it->severity);
-		add_sanitized(out, it->decision->expires);
+		term_add_safe(out, it->decision->expires);
 		break;
 	case RISEN:
-		add_sanitized(out, it->decision->severity);
+		term_add_safe(out, it->decision->severity);
 		sb_addf(out, " -> %s", it->severity);
 		break;
 	case EXPIRING:
 		sb_addf(out, "%s  expires ", it->severity);
-		add_sanitized(out, it->decision->expires);
+		term_add_safe(out, it->decision->expires);
 		if (it->days_left == 0)
 			sb_addstr(out, " (today)");
 		else
@@ -246,7 +219,7 @@ static void text_item(struct strbuf *out, enum section s, const struct item *it)
 		text_decision(out, it->decision);
 	} else if (it->title) {
 		sb_addstr(out, "  ");
-		add_sanitized(out, it->title);
+		term_add_safe(out, it->title);
 	}
 	sb_addch(out, '\n');
 }
@@ -329,41 +302,6 @@ static void write_json(const struct results *res, struct strbuf *out)
 	json_writer_finish(&w);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.json files of a folder, sorted by name; each a malloc()ed path. */
-static int list_reports(const char *dir, char ***paths, size_t *n, struct cvt_error *err)
-{
-	DIR *d = opendir(dir);
-	size_t alloc = 0;
-	*paths = NULL;
-	*n = 0;
-	cvt_error_set_file(err, dir);
-	if (!d)
-		return cvt_error_set(err, CVT_EIO, "cannot open folder: %s", strerror(errno));
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			*paths = cvt_realloc_array(*paths, alloc, sizeof **paths);
-		}
-		struct strbuf path = STRBUF_INIT;
-		sb_addf(&path, "%s/%s", dir, e->d_name);
-		(*paths)[(*n)++] = sb_detach(&path, NULL);
-	}
-	closedir(d);
-	if (!*n)
-		return cvt_error_set(err, CVT_EINVAL, "no *.json report in this folder");
-	qsort(*paths, *n, sizeof **paths, compare_names);
-	cvt_error_clear(err);
-	return 0;
-}
-
 /* "reports/web.json" -> "web" */
 static const char *image_name(struct arena *a, const char *path)
 {
@@ -396,13 +334,15 @@ static int check_all(struct results *res, const char *path, const struct cvt_led
 		char **paths = NULL;
 		size_t n = 0;
 		res->folder = 1;
-		rc = list_reports(path, &paths, &n, err);
+		rc = cvt_list_reports(path, &paths, &n, err);
+		if (rc == 0 && n == 0) {
+			cvt_error_set_file(err, path);
+			rc = cvt_error_set(err, CVT_EINVAL, "no *.json report in this folder");
+		}
 		for (size_t i = 0; rc == 0 && i < n; i++)
 			rc = check_path(res, paths[i], image_name(&res->arena, paths[i]), l, today,
 					used, err);
-		for (size_t i = 0; i < n; i++)
-			free(paths[i]);
-		free(paths);
+		cvt_free_paths(paths, n);
 	} else {
 		rc = check_path(res, path, NULL, l, today, used, err);
 	}

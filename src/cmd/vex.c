@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "reportdir.h"
 #include "date.h"
 #include "fileio.h"
 #include "ingest.h"
@@ -81,43 +82,6 @@ const struct cvt_command_doc cmd_vex_doc = {
 	.options = vex_options,
 };
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The *.json files of a folder, sorted by name; each a malloc()ed path. */
-static int list_reports(const char *dir, char ***paths, size_t *n, struct cvt_error *err)
-{
-	DIR *d = opendir(dir);
-	size_t alloc = 0;
-	*paths = NULL;
-	*n = 0;
-	if (!d) {
-		cvt_error_set_file(err, dir);
-		return cvt_error_set(err, CVT_EIO, "cannot open folder: %s", strerror(errno));
-	}
-	for (struct dirent *e; (e = readdir(d));) {
-		size_t len = strlen(e->d_name);
-		if (e->d_name[0] == '.' || len <= 5 || strcmp(e->d_name + len - 5, ".json") != 0)
-			continue;
-		if (*n == alloc) {
-			alloc = alloc ? alloc * 2 : 16;
-			*paths = cvt_realloc_array(*paths, alloc, sizeof **paths);
-		}
-		struct strbuf path = STRBUF_INIT;
-		sb_addf(&path, "%s/%s", dir, e->d_name);
-		(*paths)[(*n)++] = sb_detach(&path, NULL);
-	}
-	closedir(d);
-	if (!*n) {
-		cvt_error_set_file(err, dir);
-		return cvt_error_set(err, CVT_EINVAL, "no *.json report in this folder");
-	}
-	qsort(*paths, *n, sizeof **paths, compare_names);
-	return 0;
-}
-
 struct report_set {
 	struct cvt_report *reports;
 	const struct cvt_report **views;
@@ -137,7 +101,11 @@ static int load_reports(struct report_set *set, const char *path, int explicit,
 	int rc = 0;
 	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
 		set->folder = 1;
-		rc = list_reports(path, &paths, &n, err);
+		rc = cvt_list_reports(path, &paths, &n, err);
+		if (rc == 0 && n == 0) {
+			cvt_error_set_file(err, path);
+			rc = cvt_error_set(err, CVT_EINVAL, "no *.json report in this folder");
+		}
 	} else {
 		paths = cvt_realloc_array(NULL, 1, sizeof *paths);
 		paths[0] = strdup(path);
@@ -155,9 +123,7 @@ static int load_reports(struct report_set *set, const char *path, int explicit,
 			set->views[i] = &set->reports[i];
 		}
 	}
-	for (size_t i = 0; i < n; i++)
-		free(paths[i]);
-	free(paths);
+	cvt_free_paths(paths, n);
 	return rc;
 }
 

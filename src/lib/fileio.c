@@ -1,7 +1,9 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,6 +112,33 @@ static int write_all(int fd, const char *data, size_t len)
 	return 0;
 }
 
+/*
+ * A writer killed between creating its temporary file and renaming it leaves
+ * "NAME.tmp-PID-XXXXXX" behind; the next writer of NAME removes those whose
+ * process is gone, so they do not pile up.
+ */
+static void sweep_dead_temporaries(const char *dir, const char *base)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	size_t base_len = strlen(base);
+	struct strbuf path = STRBUF_INIT;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (strncmp(e->d_name, base, base_len) != 0 || strncmp(e->d_name + base_len, ".tmp-", 5) != 0)
+			continue;
+		char *end;
+		long pid = strtol(e->d_name + base_len + 5, &end, 10);
+		if (pid <= 0 || *end != '-' || (kill((pid_t)pid, 0) == 0 || errno != ESRCH))
+			continue;
+		sb_reset(&path);
+		sb_addf(&path, "%s/%s", dir, e->d_name);
+		unlink(path.buf);
+	}
+	sb_release(&path);
+	closedir(d);
+}
+
 int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct cvt_error *err)
 {
 	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT;
@@ -122,7 +151,8 @@ int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct
 	if (slash && (rc = cvt_mkdirs(dir.buf, err)) < 0)
 		goto out;
 
-	sb_addf(&tmp, "%s.tmp-XXXXXX", path);
+	sweep_dead_temporaries(dir.buf, slash ? slash + 1 : path);
+	sb_addf(&tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
 	fd = mkstemp(tmp.buf);
 	if (fd < 0) {
 		cvt_error_set_file(err, path);
