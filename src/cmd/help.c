@@ -190,6 +190,25 @@ static const char man_environment[] =
 	"\n"
 	"NO_COLOR: when set, terminal output is never coloured.";
 
+static const char man_limits[] =
+	"JSON input: strict RFC 8259 in UTF-8 (no byte order mark, no comments, no trailing commas, "
+	"no invalid UTF-8 or raw control characters in strings). Nesting depth is limited only by "
+	"memory: the parser keeps its stack on the heap, never recursing, and 10 million nested "
+	"arrays parse. One string, array or object holds at most 4294967295 bytes or elements; "
+	"beyond that the input is refused with an error, never truncated.\n"
+	"\n"
+	"Memory: a scanner report given as a regular file is mapped, not copied, and its "
+	"vulnerabilities are read one at a time, so memory grows with the findings kept (about the "
+	"size of the canonical report), not with the size of the scanner's JSON. Standard input "
+	"is read whole into memory. Out of memory ends the process with 'cvetrail: out of memory' "
+	"before anything is written.\n"
+	"\n"
+	"Writes: every file cvetrail writes is a temporary file in the same folder, fsync'ed and "
+	"renamed over the old one; a killed writer's temporary file is removed by the next writer. "
+	"ack and unack hold FILE.lock while they change the ledger and wait up to 30 seconds for "
+	"another writer; a lock left by a process that is no longer running is reported, with the "
+	"command that removes it, not waited on.";
+
 static const char man_files[] =
 	"cvetrail-report.json: the default canonical report.\n"
 	"\n"
@@ -230,6 +249,8 @@ static void print_man(void)
 	roff_paragraphs(out, common_exit_status);
 	fputs(".SH ENVIRONMENT\n", out);
 	roff_paragraphs(out, man_environment);
+	fputs(".SH LIMITS\n", out);
+	roff_paragraphs(out, man_limits);
 	fputs(".SH FILES\n", out);
 	roff_paragraphs(out, man_files);
 	fputs(".SH SEE ALSO\ntrivy(1), grype(1), git(1)\n", out);
