@@ -5,9 +5,29 @@
 #include "ingest.h"
 #include "shape.h"
 
-static int read_location(struct cvt_report *r, struct cvt_finding *f, const struct json_value *loc,
+/* Strings a finding keeps are copied into the report's arena: a streamed
+ * finding lives only until the next one. Consecutive locations mostly share
+ * their target, which is then copied once. */
+struct canonical_ctx {
+	struct cvt_report *r;
+	struct json_stream *stream;
+	struct shape_strings strings;
+	const char *last_target;
+};
+
+static const char *keep_target(struct canonical_ctx *c, const char *target)
+{
+	if (!target)
+		target = "";
+	if (!c->last_target || strcmp(c->last_target, target) != 0)
+		c->last_target = shape_keep(&c->strings, target);
+	return c->last_target;
+}
+
+static int read_location(struct canonical_ctx *c, struct cvt_finding *f, const struct json_value *loc,
 			 const struct shape_path *path, struct cvt_error *err)
 {
+	struct cvt_report *r = c->r;
 	const char *target, *pkg_path, *version;
 	int rc;
 	if (!json_is(loc, JSON_OBJECT))
@@ -16,13 +36,16 @@ static int read_location(struct cvt_report *r, struct cvt_finding *f, const stru
 	    (rc = shape_opt_string(loc, "path", path, &pkg_path, err)) < 0 ||
 	    (rc = shape_opt_string(loc, "version", path, &version, err)) < 0)
 		return rc;
-	cvt_finding_add_location(r, f, target ? target : "", pkg_path, version);
+	cvt_finding_add_location(r, f, keep_target(c, target), shape_keep(&c->strings, pkg_path),
+				 shape_keep(&c->strings, version));
 	return 0;
 }
 
-static int read_finding(struct cvt_report *r, const struct json_value *v, const struct shape_path *path,
-			struct cvt_error *err)
+static int read_finding(struct canonical_ctx *c, const struct json_value *v,
+			const struct shape_path *path, struct cvt_error *err)
 {
+	struct cvt_report *r = c->r;
+	struct shape_strings *a = &c->strings;
 	const struct json_value *pkg, *aliases, *locations, *cvss;
 	const char *severity;
 	int rc;
@@ -47,8 +70,17 @@ static int read_finding(struct cvt_report *r, const struct json_value *v, const 
 	    (rc = shape_opt_array(v, "aliases", path, &aliases, err)) < 0 ||
 	    (rc = shape_opt_array(v, "locations", path, &locations, err)) < 0)
 		return rc;
+	f->id = shape_keep(a, f->id);
+	f->pkg_name = shape_keep(a, f->pkg_name);
+	f->purl = shape_keep(a, f->purl);
+	f->status = shape_keep(a, f->status);
+	f->installed_version = shape_keep(a, f->installed_version);
+	f->fixed_version = shape_keep(a, f->fixed_version);
+	f->published = shape_keep(a, f->published);
+	f->title = shape_keep(a, f->title);
+	f->url = shape_keep(a, f->url);
 	/* The key is derived, so a hand-edited key cannot disagree with id and purl. */
-	shape_set_key(r, f);
+	shape_make_key(a, f);
 	f->severity = cvt_severity_parse(severity);
 	cvss = json_get(v, "cvss");
 	if (json_is(cvss, JSON_NUMBER))
@@ -61,12 +93,13 @@ static int read_finding(struct cvt_report *r, const struct json_value *v, const 
 		if (!alias)
 			return shape_error(err, &(struct shape_path){&ap, NULL, i}, "a string",
 					   &aliases->u.items[i]);
-		cvt_finding_add_alias(r, f, alias);
+		if (*alias && strcmp(alias, f->id) != 0)
+			cvt_finding_add_alias(r, f, shape_keep(a, alias));
 	}
 	struct shape_path lp = {path, "locations", 0};
 	for (uint32_t i = 0; locations && i < locations->len; i++) {
 		struct shape_path ip = {&lp, NULL, i};
-		if ((rc = read_location(r, f, &locations->u.items[i], &ip, err)) < 0)
+		if ((rc = read_location(c, f, &locations->u.items[i], &ip, err)) < 0)
 			return rc;
 	}
 	return 0;
@@ -74,6 +107,14 @@ static int read_finding(struct cvt_report *r, const struct json_value *v, const 
 
 int cvt_ingest_canonical(struct cvt_report *r, const struct json_value *root, struct cvt_error *err)
 {
+	return shape_ingest_canonical(r, root, NULL, err);
+}
+
+int shape_ingest_canonical(struct cvt_report *r, const struct json_value *root,
+			   struct json_stream *stream, struct cvt_error *err)
+{
+	struct canonical_ctx c = {r, stream, {NULL, NULL, 0}, NULL};
+	shape_strings_init(&c.strings, &r->arena);
 	const struct json_value *artifact, *scanner, *findings;
 	int rc;
 	const char *schema = json_get_str(root, "schema");
@@ -89,9 +130,13 @@ int cvt_ingest_canonical(struct cvt_report *r, const struct json_value *root, st
 	     (rc = shape_opt_string(artifact, "type", &ap, &r->artifact_type, err)) < 0 ||
 	     (rc = shape_opt_string(artifact, "os", &ap, &r->os, err)) < 0))
 		return rc;
+	r->artifact_name = shape_keep(&c.strings, r->artifact_name);
+	r->artifact_type = shape_keep(&c.strings, r->artifact_type);
+	r->os = shape_keep(&c.strings, r->os);
 	if (scanner) {
 		if ((rc = shape_opt_string(scanner, "name", &sp, &r->scanner_name, err)) < 0)
 			return rc;
+		r->scanner_name = shape_keep(&c.strings, r->scanner_name);
 		const struct json_value *results = json_get(scanner, "results");
 		if (json_is(results, JSON_NUMBER))
 			r->results = (size_t)json_number(results);
@@ -100,7 +145,9 @@ int cvt_ingest_canonical(struct cvt_report *r, const struct json_value *root, st
 	}
 	for (uint32_t i = 0; findings && i < findings->len; i++) {
 		struct shape_path ip = {&fp, NULL, i};
-		if ((rc = read_finding(r, &findings->u.items[i], &ip, err)) < 0)
+		const struct json_value *v;
+		if ((rc = shape_element(stream, &findings->u.items[i], &v, err)) < 0 ||
+		    (rc = read_finding(&c, v, &ip, err)) < 0)
 			return rc;
 	}
 	cvt_report_finish(r);

@@ -1,5 +1,8 @@
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fileio.h"
 #include "ingest.h"
@@ -41,8 +44,62 @@ int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_e
 			     "array of results, or null), Grype JSON (matches) or a cvetrail report");
 }
 
+/*
+ * The fast path for a regular file: read as a stream (json_stream.h), so
+ * that neither the text nor its whole tree is ever in memory. Returns 0 when
+ * `r` is loaded, 1 when the file must be read whole instead: it is not a
+ * regular file, it is a format the stream does not serve, or anything at all
+ * went wrong. Reading whole then gives the exact error (message, line,
+ * column, byte offset) that the position-less stream cannot.
+ */
+static int load_streamed(struct cvt_report *r, const char *path)
+{
+	struct cvt_error err = CVT_ERROR_INIT;
+	struct json_stream s;
+	struct stat st;
+	int rc;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 1;
+	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		return 1;
+	}
+	rc = json_stream_open(&s, fd, &err);
+	if (rc == 0) {
+		switch (cvt_detect_format(s.root)) {
+		case CVT_FORMAT_CANONICAL:
+			rc = shape_ingest_canonical(r, s.root, &s, &err);
+			break;
+		case CVT_FORMAT_TRIVY:
+			rc = shape_ingest_trivy(r, s.root, &s, &err);
+			break;
+		default:
+			rc = 1;
+			break;
+		}
+	}
+	if (rc == 0)
+		rc = json_stream_finish(&s, &err);
+	json_stream_release(&s);
+	close(fd);
+	cvt_error_release(&err);
+	if (rc != 0) {
+		cvt_report_release(r);
+		cvt_report_init(r);
+		return 1;
+	}
+	return 0;
+}
+
 int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *err)
 {
+	if (strcmp(path, "-") != 0 && load_streamed(r, path) == 0) {
+		cvt_error_set_file(err, path);
+		return CVT_OK;
+	}
+
 	char *text = NULL;
 	size_t len = 0;
 	struct json_doc doc;

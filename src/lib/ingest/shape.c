@@ -1,6 +1,7 @@
 #include "shape.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 static void format_rec(const struct shape_path *p, struct strbuf *out)
@@ -129,8 +130,6 @@ const char *shape_date_prefix(struct arena *a, const char *s)
 			return NULL;
 		}
 	}
-	if (s[10] == '\0')
-		return s;
 	return arena_strndup(a, s, 10);
 }
 
@@ -138,6 +137,63 @@ void shape_set_key(struct cvt_report *r, struct cvt_finding *f)
 {
 	size_t id_len = strlen(f->id), purl_len = strlen(f->purl);
 	char *key = arena_alloc(&r->arena, id_len + purl_len + 2);
+	memcpy(key, f->id, id_len);
+	key[id_len] = ' ';
+	memcpy(key + id_len + 1, f->purl, purl_len + 1);
+	f->key = key;
+}
+
+int shape_element(struct json_stream *stream, const struct json_value *item,
+		  const struct json_value **out, struct cvt_error *err)
+{
+	return json_stream_expand(stream, item, out, err);
+}
+
+enum { STRINGS_CHUNK = 64 * 1024 };
+
+void shape_strings_init(struct shape_strings *ss, struct arena *a)
+{
+	ss->arena = a;
+	ss->next = NULL;
+	ss->left = 0;
+}
+
+/* Room for `size` bytes. */
+static char *strings_alloc(struct shape_strings *ss, size_t size)
+{
+	if (size > STRINGS_CHUNK / 4)
+		return arena_alloc(ss->arena, size);
+	if (size > ss->left) {
+		ss->next = arena_alloc(ss->arena, STRINGS_CHUNK);
+		ss->left = STRINGS_CHUNK;
+	}
+	char *p = ss->next;
+	ss->next += size;
+	ss->left -= size;
+	return p;
+}
+
+const char *shape_keep_len(struct shape_strings *ss, const char *s, size_t len)
+{
+	if (len == SIZE_MAX)
+		cvt_oom();
+	char *p = strings_alloc(ss, len + 1);
+	memcpy(p, s, len);
+	p[len] = '\0';
+	return p;
+}
+
+const char *shape_keep(struct shape_strings *ss, const char *s)
+{
+	return s ? shape_keep_len(ss, s, strlen(s)) : NULL;
+}
+
+void shape_make_key(struct shape_strings *ss, struct cvt_finding *f)
+{
+	size_t id_len = strlen(f->id), purl_len = strlen(f->purl);
+	if (id_len > SIZE_MAX - 2 - purl_len)
+		cvt_oom();
+	char *key = strings_alloc(ss, id_len + purl_len + 2);
 	memcpy(key, f->id, id_len);
 	key[id_len] = ' ';
 	memcpy(key + id_len + 1, f->purl, purl_len + 1);

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "json.h"
+#include "json_stream.h"
 #include "report.h"
 
 /* Path of the value being read, built only when an error is reported. */
@@ -43,6 +44,45 @@ int shape_opt_object(const struct json_value *obj, const char *key, const struct
 
 /* "YYYY-MM-DD" prefix of an RFC 3339 date, copied into the arena; NULL if not a date. */
 const char *shape_date_prefix(struct arena *a, const char *s);
+
+/*
+ * The array item `item` as a value: itself, or, when the document is read
+ * as a stream (`stream` non-NULL) and `item` stands for an element, the
+ * element parsed. A streamed element lives only until the next call: the
+ * adapters copy every string they keep (shape_keep).
+ */
+int shape_element(struct json_stream *stream, const struct json_value *item,
+		  const struct json_value **out, struct cvt_error *err);
+
+/*
+ * Where adapters copy the strings a report keeps: packed end to end in
+ * chunks of the report's arena. The arena rounds every allocation up to 16
+ * bytes, which for a report's hundreds of thousands of short strings is a
+ * quarter of its memory, and fresh memory is what a large input costs most.
+ */
+struct shape_strings {
+	struct arena *arena;
+	char *next;
+	size_t left;
+};
+
+void shape_strings_init(struct shape_strings *ss, struct arena *a);
+/* `len` bytes of `s` and a NUL. */
+const char *shape_keep_len(struct shape_strings *ss, const char *s, size_t len);
+/* `s` copied (NULL stays NULL). */
+const char *shape_keep(struct shape_strings *ss, const char *s);
+/* As shape_set_key, with the key among the packed strings. */
+void shape_make_key(struct shape_strings *ss, struct cvt_finding *f);
+
+/*
+ * Adapters that read a document as a stream: `stream` is the context the
+ * skeleton `root` came from, or NULL for a document parsed whole (as
+ * cvt_ingest_trivy and cvt_ingest_canonical pass).
+ */
+int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
+		       struct json_stream *stream, struct cvt_error *err);
+int shape_ingest_canonical(struct cvt_report *r, const struct json_value *root,
+			   struct json_stream *stream, struct cvt_error *err);
 
 /* Builds f->key = "<id> <purl>" in the report's arena. */
 void shape_set_key(struct cvt_report *r, struct cvt_finding *f);

@@ -18,6 +18,8 @@
 struct trivy_ctx {
 	struct cvt_report *r;
 	struct cvt_error *err;
+	struct json_stream *stream;
+	struct shape_strings strings;
 	struct strbuf scratch;
 	struct strbuf family;
 	struct strbuf release;
@@ -49,7 +51,21 @@ static const char *type_from_target_file(const char *target)
 
 static const char *intern(struct trivy_ctx *c, const struct strbuf *sb)
 {
-	return arena_strndup(&c->r->arena, sb->buf, sb->len);
+	return shape_keep_len(&c->strings, sb->buf, sb->len);
+}
+
+/* Trivy's statuses, lower-cased: most findings share one of these. */
+static const char *const known_statuses[] = {
+	"fixed",       "affected",     "will_not_fix",        "fix_deferred",
+	"end_of_life", "not_affected", "under_investigation", "unknown",
+};
+
+static const char *intern_status(struct trivy_ctx *c, const struct strbuf *sb)
+{
+	for (size_t i = 0; i < sizeof known_statuses / sizeof known_statuses[0]; i++)
+		if (!strcmp(sb->buf, known_statuses[i]))
+			return known_statuses[i];
+	return intern(c, sb);
 }
 
 /* Highest CVSS v3 base score over all sources, as written. */
@@ -79,6 +95,8 @@ static const char *number_text(struct trivy_ctx *c, const struct json_value *v)
 	return arena_strndup(&c->r->arena, v->u.str, v->len);
 }
 
+/* `target` is already in the report's arena; every other string kept is
+ * copied there, since a streamed element lives only until the next one. */
 static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, const char *target,
 			     const char *result_type, const struct shape_path *path)
 {
@@ -110,8 +128,8 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	}
 
 	struct cvt_finding *f = cvt_report_add(r);
-	f->id = id;
-	f->pkg_name = name;
+	f->id = shape_keep(&c->strings, id);
+	f->pkg_name = shape_keep(&c->strings, name);
 	sb_reset(&c->scratch);
 	if (!(purl_given && cvt_purl_versionless(purl_given, &c->scratch) == 0) &&
 	    !(result_type && cvt_purl_from_package(result_type, name, &c->scratch) == 0)) {
@@ -127,15 +145,15 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 		}
 	}
 	f->purl = intern(c, &c->scratch);
-	shape_set_key(r, f);
+	shape_make_key(&c->strings, f);
 	f->severity = cvt_severity_parse(severity);
-	f->fixed_version = fixed;
-	f->installed_version = installed;
+	f->fixed_version = shape_keep(&c->strings, fixed);
+	f->installed_version = shape_keep(&c->strings, installed);
 	if (status) {
 		sb_reset(&c->scratch);
 		for (const char *p = status; *p; p++)
 			sb_addch(&c->scratch, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
-		f->status = intern(c, &c->scratch);
+		f->status = intern_status(c, &c->scratch);
 	} else {
 		/* Trivy before Status existed: only the fix version tells. */
 		f->status = fixed ? "fixed" : "affected";
@@ -146,8 +164,8 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	    (rc = shape_opt_string(v, "PrimaryURL", path, &url, err)) < 0 ||
 	    (rc = shape_opt_string(v, "PublishedDate", path, &published, err)) < 0)
 		return rc;
-	f->title = title;
-	f->url = url;
+	f->title = shape_keep(&c->strings, title);
+	f->url = shape_keep(&c->strings, url);
 	f->published = shape_date_prefix(&r->arena, published);
 	f->cvss = number_text(c, highest_cvss(json_get(v, "CVSS")));
 
@@ -160,9 +178,11 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 			struct shape_path vp = {path, "VendorIDs", 0}, ip = {&vp, NULL, i};
 			return shape_error(err, &ip, "a string", &vendor_ids->u.items[i]);
 		}
-		cvt_finding_add_alias(r, f, alias);
+		if (*alias && strcmp(alias, f->id) != 0)
+			cvt_finding_add_alias(r, f, shape_keep(&c->strings, alias));
 	}
-	cvt_finding_add_location(r, f, target ? target : "", pkg_path, installed);
+	cvt_finding_add_location(r, f, target ? target : "", shape_keep(&c->strings, pkg_path),
+				 f->installed_version);
 	return 0;
 }
 
@@ -218,9 +238,13 @@ static int add_result(struct trivy_ctx *c, const struct json_value *res,
 		sb_addf(&c->scratch, "%s %s", c->family.buf, c->release.buf);
 		c->r->os = intern(c, &c->scratch);
 	}
+	/* Locations share the result's Target; one copy serves them all. */
+	const char *kept_target = vulns && vulns->len ? shape_keep(&c->strings, target) : NULL;
 	for (uint32_t i = 0; vulns && i < vulns->len; i++) {
 		struct shape_path vp = {path, "Vulnerabilities", 0}, ip = {&vp, NULL, i};
-		if ((rc = add_vulnerability(c, &vulns->u.items[i], target, purl_type, &ip)) < 0)
+		const struct json_value *v;
+		if ((rc = shape_element(c->stream, &vulns->u.items[i], &v, c->err)) < 0 ||
+		    (rc = add_vulnerability(c, v, kept_target, purl_type, &ip)) < 0)
 			return rc;
 	}
 	return 0;
@@ -247,6 +271,8 @@ static int read_metadata(struct trivy_ctx *c, const struct json_value *root)
 	    (rc = shape_opt_string(root, "ArtifactType", NULL, &c->r->artifact_type, c->err)) < 0 ||
 	    (rc = shape_opt_object(root, "Metadata", NULL, &meta, c->err)) < 0)
 		return rc;
+	c->r->artifact_name = shape_keep(&c->strings, c->r->artifact_name);
+	c->r->artifact_type = shape_keep(&c->strings, c->r->artifact_type);
 	if (!meta)
 		return 0;
 	if ((rc = shape_opt_object(meta, "OS", &mp, &os, c->err)) < 0)
@@ -258,13 +284,21 @@ static int read_metadata(struct trivy_ctx *c, const struct json_value *root)
 		return rc;
 	/* Family "none": Trivy found no OS it knows, i.e. it saw less of the image. */
 	if (family && strcmp(family, "none") != 0)
-		c->r->os = name ? arena_sprintf(&c->r->arena, "%s %s", family, name) : family;
+		c->r->os = name ? arena_sprintf(&c->r->arena, "%s %s", family, name)
+				: shape_keep(&c->strings, family);
 	return 0;
 }
 
 int cvt_ingest_trivy(struct cvt_report *r, const struct json_value *root, struct cvt_error *err)
 {
-	struct trivy_ctx c = {r, err, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+	return shape_ingest_trivy(r, root, NULL, err);
+}
+
+int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
+		       struct json_stream *stream, struct cvt_error *err)
+{
+	struct trivy_ctx c = {r, err, stream, {NULL, NULL, 0}, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+	shape_strings_init(&c.strings, &r->arena);
 	int rc = 0;
 	r->scanner_name = "trivy";
 	if (json_is(root, JSON_NULL)) {

@@ -1,0 +1,585 @@
+#include "json_stream.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+/* Big enough that a read costs little per byte, small enough to stay in
+ * the cache while it is scanned. */
+enum { WINDOW_SIZE = 256 * 1024 };
+
+/*
+ * The scan follows only the containers on the way to a streamed array
+ * (root object → Results → a result → Vulnerabilities is the deepest);
+ * every other value, and every element, is skipped over by counting
+ * brackets outside strings, without looking inside.
+ */
+enum frame_kind {
+	FRAME_ROOT_OBJECT,
+	FRAME_ROOT_ARRAY, /* legacy Trivy: an array of results */
+	FRAME_RESULTS,
+	FRAME_RESULT,
+	FRAME_STREAMED,
+};
+enum { MAX_FRAMES = 4 };
+
+enum scan_mode {
+	SCAN_STRUCTURE, /* between the tokens of the containers followed */
+	SCAN_KEY,       /* inside a key of an object followed */
+	SCAN_VALUE,     /* inside a value skipped over: an element, or a value copied */
+};
+
+struct scan {
+	struct json_stream *s;
+	enum scan_mode mode;
+	unsigned char frames[MAX_FRAMES];
+	size_t depth;
+	int root_seen;
+	int want_value;   /* in an object followed, after ':' */
+	size_t key_start; /* the last key's bytes in the skeleton (raw, as written) */
+	size_t key_len;
+	int in_string, escaped;
+	int element;      /* SCAN_VALUE: cut out as an element (else copied) */
+	size_t value_depth;
+};
+
+static inline int is_blank(char c)
+{
+	return c == ' ' || c == '\n' || c == '\r' || c == '\t';
+}
+
+/* First '"' or '\\' in [p, end), or end. */
+static inline const char *find_quote_or_backslash(const char *p, const char *end)
+{
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+	while (end - p >= 32) {
+		__m128i a = _mm_loadu_si128((const __m128i *)(const void *)p);
+		__m128i b = _mm_loadu_si128((const __m128i *)(const void *)(p + 16));
+		unsigned ma = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(a, quote), _mm_cmpeq_epi8(a, backslash)));
+		unsigned mb = (unsigned)_mm_movemask_epi8(
+			_mm_or_si128(_mm_cmpeq_epi8(b, quote), _mm_cmpeq_epi8(b, backslash)));
+		unsigned m = ma | mb << 16;
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 32;
+	}
+#endif
+	while (p < end && *p != '"' && *p != '\\')
+		p++;
+	return p;
+}
+
+/*
+ * Values are skipped 64 bytes at a time, as simdjson does: bit masks of the
+ * quotes, backslashes and structural bytes (brackets and commas) of a block;
+ * the escaped bytes from the backslashes; the bytes inside strings from a
+ * prefix XOR of the unescaped quotes; then a look at only the structural
+ * bytes outside strings.
+ */
+struct block_masks {
+	uint64_t quote, backslash, structural;
+};
+
+#ifdef __SSE2__
+static inline void classify16(const char *p, unsigned shift, struct block_masks *m)
+{
+	__m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+	/* '[' ']' '{' '}' are 0x5b 0x5d 0x7b 0x7d: with bit 0x20 set, they,
+	 * and only they, are 0x7b or 0x7d. */
+	__m128i f = _mm_or_si128(v, _mm_set1_epi8(0x20));
+	__m128i s = _mm_or_si128(_mm_cmpeq_epi8(f, _mm_set1_epi8(0x7b)),
+				 _mm_cmpeq_epi8(f, _mm_set1_epi8(0x7d)));
+	s = _mm_or_si128(s, _mm_cmpeq_epi8(v, _mm_set1_epi8(',')));
+	unsigned q = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('"')));
+	unsigned b = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')));
+	m->quote |= (uint64_t)q << shift;
+	m->backslash |= (uint64_t)b << shift;
+	m->structural |= (uint64_t)(unsigned)_mm_movemask_epi8(s) << shift;
+}
+#endif
+
+static inline void classify64(const char *p, struct block_masks *m)
+{
+	m->quote = m->backslash = m->structural = 0;
+#ifdef __SSE2__
+	for (unsigned i = 0; i < 64; i += 16)
+		classify16(p + i, i, m);
+#else
+	for (unsigned i = 0; i < 64; i++) {
+		char c = p[i];
+		uint64_t bit = 1ull << i;
+		if (c == '"')
+			m->quote |= bit;
+		else if (c == '\\')
+			m->backslash |= bit;
+		else if (c == ',' || (c | 0x20) == 0x7b || (c | 0x20) == 0x7d)
+			m->structural |= bit;
+	}
+#endif
+}
+
+/* Bit i: the XOR of bits 0..i of x. */
+static inline uint64_t prefix_xor(uint64_t x)
+{
+	x ^= x << 1;
+	x ^= x << 2;
+	x ^= x << 4;
+	x ^= x << 8;
+	x ^= x << 16;
+	x ^= x << 32;
+	return x;
+}
+
+/* The bytes of a block escaped by a backslash before them; bit 0 is set when
+ * `carry` says the previous block ended in an escaping backslash. A
+ * backslash that is itself escaped escapes nothing. Backslashes are rare
+ * enough to go one by one. */
+static inline uint64_t escaped_bytes(uint64_t backslash, uint64_t carry)
+{
+	uint64_t escaped = carry;
+	while (backslash) {
+		unsigned i = (unsigned)__builtin_ctzll(backslash);
+		backslash &= backslash - 1;
+		if (!(escaped >> i & 1) && i < 63)
+			escaped |= 1ull << (i + 1);
+	}
+	return escaped;
+}
+
+/*
+ * Skips through a value: returns the ',' or closing bracket that ends it
+ * (not consumed), or `end` when the value goes on in the next chunk.
+ */
+static const char *scan_value(struct scan *sc, const char *p, const char *end)
+{
+	uint64_t in_string = sc->in_string ? ~0ull : 0, carry = (uint64_t)sc->escaped;
+	size_t depth = sc->value_depth;
+	char tail[64];
+
+	while (p < end) {
+		size_t n = (size_t)(end - p);
+		const char *b = p;
+		struct block_masks m;
+		if (n < 64) {
+			memset(tail, ' ', sizeof tail);
+			memcpy(tail, p, n);
+			b = tail;
+		} else {
+			n = 64;
+		}
+		classify64(b, &m);
+		uint64_t valid = n == 64 ? ~0ull : (1ull << n) - 1;
+		uint64_t backslash = m.backslash & valid, escaped = 0, carry_out = 0;
+		if (backslash | carry) {
+			escaped = escaped_bytes(backslash, carry);
+			if (n == 64) /* a last byte that is a backslash not escaped */
+				carry_out = backslash >> 63 & ~(escaped >> 63) & 1;
+			else
+				carry_out = escaped >> n & 1;
+		}
+		uint64_t inside = prefix_xor(m.quote & valid & ~escaped) ^ in_string;
+		uint64_t s = m.structural & valid & ~inside;
+		while (s) {
+			unsigned i = (unsigned)__builtin_ctzll(s);
+			s &= s - 1;
+			char c = b[i];
+			if (c == '{' || c == '[') {
+				depth++;
+			} else if (!depth) {
+				sc->in_string = sc->escaped = 0;
+				sc->value_depth = 0;
+				return p + i;
+			} else if (c != ',') {
+				depth--;
+			}
+		}
+		in_string = (inside >> (n - 1) & 1) ? ~0ull : 0;
+		carry = carry_out;
+		p += n;
+	}
+	sc->in_string = in_string != 0;
+	sc->escaped = (int)carry;
+	sc->value_depth = depth;
+	return end;
+}
+
+/* Skips through a key (its opening quote consumed): returns the byte after
+ * the closing quote, or `end`. */
+static const char *scan_key(struct scan *sc, const char *p, const char *end)
+{
+	while (p < end) {
+		if (sc->escaped) {
+			sc->escaped = 0;
+			p++;
+			continue;
+		}
+		p = find_quote_or_backslash(p, end);
+		if (p == end)
+			break;
+		if (*p++ == '\\') {
+			sc->escaped = 1;
+			continue;
+		}
+		sc->in_string = 0;
+		return p;
+	}
+	return end;
+}
+
+static int key_is(const struct scan *sc, const char *key)
+{
+	size_t len = strlen(key);
+	return sc->key_len == len && memcmp(sc->s->skeleton.buf + sc->key_start, key, len) == 0;
+}
+
+static void add_index(struct strbuf *sb, size_t n)
+{
+	char digits[24];
+	size_t i = sizeof digits;
+	do {
+		digits[--i] = (char)('0' + n % 10);
+		n /= 10;
+	} while (n);
+	sb_add(sb, digits + i, sizeof digits - i);
+}
+
+/* Starts a value at `c` (not consumed): an element to cut out, or a value to
+ * copy. */
+static int start_value(struct scan *sc, char c, uint64_t at, int element)
+{
+	struct json_stream *s = sc->s;
+	/* An empty value would end where it starts and stall the scan. */
+	if (c == ',' || c == ']' || c == '}')
+		return -1;
+	sc->mode = SCAN_VALUE;
+	sc->element = element;
+	sc->value_depth = 0;
+	sc->in_string = sc->escaped = 0;
+	if (element) {
+		if (s->n_slices == s->slices_alloc) {
+			s->slices_alloc = s->slices_alloc ? s->slices_alloc * 2 : 1024;
+			s->slices = cvt_realloc_array(s->slices, s->slices_alloc, sizeof *s->slices);
+		}
+		struct json_stream_slice *sl = &s->slices[s->n_slices];
+		sl->offset = at;
+		sl->length = 0;
+		sl->skeleton_offset = s->skeleton.len;
+		sl->parsed = 0;
+		add_index(&s->skeleton, s->n_slices++);
+	}
+	return 0;
+}
+
+static int push(struct scan *sc, enum frame_kind kind, char c)
+{
+	if (sc->depth == MAX_FRAMES)
+		return -1;
+	sc->frames[sc->depth++] = (unsigned char)kind;
+	sc->want_value = 0;
+	sb_addch(&sc->s->skeleton, c);
+	return 1;
+}
+
+static int pop(struct scan *sc, char c)
+{
+	sc->depth--;
+	sc->want_value = 0;
+	sb_addch(&sc->s->skeleton, c);
+	return 1;
+}
+
+/* Handles the byte `c` between tokens at file offset `at`: returns 1 when
+ * consumed, 0 when it starts a value (scanned next), -1 to give up. */
+static int structure_byte(struct scan *sc, char c, uint64_t at)
+{
+	struct strbuf *sk = &sc->s->skeleton;
+
+	if (is_blank(c) || (!sc->depth && sc->root_seen)) {
+		/* After the root, anything is copied for json_parse to judge. */
+		sb_addch(sk, c);
+		return 1;
+	}
+	if (!sc->depth) {
+		sc->root_seen = 1;
+		if (c == '{')
+			return push(sc, FRAME_ROOT_OBJECT, c);
+		if (c == '[')
+			return push(sc, FRAME_ROOT_ARRAY, c);
+		return start_value(sc, c, at, 0);
+	}
+	enum frame_kind top = (enum frame_kind)sc->frames[sc->depth - 1];
+	if (top == FRAME_ROOT_OBJECT || top == FRAME_RESULT) {
+		if (sc->want_value) {
+			sc->want_value = 0;
+			if (c == '[' && top == FRAME_ROOT_OBJECT && key_is(sc, "Results"))
+				return push(sc, FRAME_RESULTS, c);
+			if (c == '[' && key_is(sc, top == FRAME_ROOT_OBJECT ? "findings" : "Vulnerabilities"))
+				return push(sc, FRAME_STREAMED, c);
+			/* Grype's matches are not streamed: its adapter keeps strings
+			 * in the document, which must then be read whole. */
+			if (top == FRAME_ROOT_OBJECT && key_is(sc, "matches"))
+				return -1;
+			return start_value(sc, c, at, 0);
+		}
+		switch (c) {
+		case '"':
+			sb_addch(sk, c);
+			sc->mode = SCAN_KEY;
+			sc->in_string = 1;
+			sc->escaped = 0;
+			sc->key_start = sk->len;
+			return 1;
+		case ':':
+			sc->want_value = 1;
+			sb_addch(sk, c);
+			return 1;
+		case ',':
+			sb_addch(sk, c);
+			return 1;
+		case '}':
+			return pop(sc, c);
+		default:
+			return -1;
+		}
+	}
+	switch (c) {
+	case ',':
+		sb_addch(sk, c);
+		return 1;
+	case ']':
+		return pop(sc, c);
+	case '}':
+		return -1;
+	default:
+		break;
+	}
+	if (top == FRAME_STREAMED)
+		return start_value(sc, c, at, 1);
+	if (c == '{')
+		return push(sc, FRAME_RESULT, c);
+	return start_value(sc, c, at, 0);
+}
+
+/* Scans the chunk [p, end) found at file offset `base`. */
+static int scan_chunk(struct scan *sc, const char *p, const char *end, uint64_t base)
+{
+	const char *chunk = p;
+	struct json_stream *s = sc->s;
+
+	while (p < end) {
+		const char *start = p;
+		switch (sc->mode) {
+		case SCAN_VALUE:
+			p = scan_value(sc, p, end);
+			if (!sc->element)
+				sb_add(&s->skeleton, start, (size_t)(p - start));
+			if (p == end)
+				return 0;
+			if (sc->element) {
+				struct json_stream_slice *sl = &s->slices[s->n_slices - 1];
+				sl->length = base + (uint64_t)(p - chunk) - sl->offset;
+			}
+			sc->mode = SCAN_STRUCTURE;
+			break;
+		case SCAN_KEY:
+			p = scan_key(sc, p, end);
+			sb_add(&s->skeleton, start, (size_t)(p - start));
+			if (!sc->in_string) {
+				sc->key_len = s->skeleton.len - 1 - sc->key_start;
+				sc->mode = SCAN_STRUCTURE;
+			}
+			break;
+		case SCAN_STRUCTURE: {
+			int n = structure_byte(sc, *p, base + (uint64_t)(p - chunk));
+			if (n < 0)
+				return -1;
+			p += n;
+			break;
+		}
+		}
+	}
+	return 0;
+}
+
+static int read_at(int fd, char *buf, size_t len, uint64_t offset, size_t *got)
+{
+	for (;;) {
+		ssize_t n = pread(fd, buf, len, (off_t)offset);
+		if (n >= 0) {
+			*got = (size_t)n;
+			return 0;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+int json_stream_open(struct json_stream *s, int fd, struct cvt_error *err)
+{
+	struct scan sc = {.s = s};
+	uint64_t offset = 0;
+	size_t got;
+
+	memset(s, 0, sizeof *s);
+	s->fd = fd;
+	sb_init(&s->skeleton, 0);
+	s->window_alloc = WINDOW_SIZE + 1;
+	s->window = cvt_malloc(s->window_alloc);
+	for (;;) {
+		if (read_at(fd, s->window, WINDOW_SIZE, offset, &got) < 0)
+			return cvt_error_set(err, CVT_EIO, "cannot read: %s", strerror(errno));
+		if (!got)
+			break;
+		if (scan_chunk(&sc, s->window, s->window + got, offset) < 0)
+			return cvt_error_set(err, CVT_EINVAL, "cannot follow the JSON structure");
+		offset += got;
+	}
+	if (sc.mode == SCAN_KEY || (sc.mode == SCAN_VALUE && sc.element))
+		return cvt_error_set(err, CVT_EINVAL, "unexpected end of input");
+	/* The window's bytes are the scan's last chunk: not what it says it holds. */
+	s->window_offset = 0;
+	s->window_len = 0;
+	if (!s->skeleton.len)
+		sb_grow(&s->skeleton, 1); /* json_parse writes its sentinel at buf[len] */
+	int rc = json_parse(&s->skeleton_doc, s->skeleton.buf, s->skeleton.len, err);
+	if (rc < 0)
+		return rc;
+	s->root = s->skeleton_doc.root;
+	return 0;
+}
+
+/* The index of the element whose number `item` is in the skeleton, or -1
+ * for any other value (a number the text holds is never at an element's
+ * place in the skeleton). */
+static long long placeholder_index(const struct json_stream *s, const struct json_value *item)
+{
+	if (!json_is(item, JSON_NUMBER) || !s->skeleton_doc.root)
+		return -1;
+	const char *base = s->skeleton.buf;
+	if (item->u.str < base || item->u.str >= base + s->skeleton.len || item->len > 18)
+		return -1;
+	unsigned long long index = 0;
+	for (uint32_t i = 0; i < item->len; i++) {
+		unsigned d = (unsigned)(unsigned char)item->u.str[i] - '0';
+		if (d > 9)
+			return -1;
+		index = index * 10 + d;
+	}
+	if (index >= s->n_slices ||
+	    s->slices[index].skeleton_offset != (size_t)(item->u.str - base))
+		return -1;
+	return (long long)index;
+}
+
+/* Points `*text` at the bytes of slice `sl` in the window, reading what is
+ * missing; text[length] is writable. */
+static int window_load(struct json_stream *s, const struct json_stream_slice *sl, char **text,
+		       struct cvt_error *err)
+{
+	uint64_t have_end = s->window_offset + s->window_len;
+	size_t got;
+
+	if (sl->length >= SIZE_MAX - WINDOW_SIZE - 1)
+		return cvt_error_set(err, CVT_EINVAL, "element too large");
+	if (sl->parsed || sl->offset < s->window_offset || sl->offset > have_end) {
+		/* Behind the window, or parsed before (in place, so changed). */
+		s->window_offset = sl->offset;
+		s->window_len = 0;
+	} else if (sl->offset + sl->length <= have_end) {
+		*text = s->window + (sl->offset - s->window_offset);
+		return 0;
+	} else {
+		size_t keep = (size_t)(sl->offset - s->window_offset);
+		memmove(s->window, s->window + keep, s->window_len - keep);
+		s->window_len -= keep;
+		s->window_offset = sl->offset;
+	}
+	size_t length = (size_t)sl->length;
+	if (length + 1 > s->window_alloc) {
+		s->window_alloc = length + 1;
+		s->window = cvt_realloc(s->window, s->window_alloc);
+	}
+	while (s->window_len < length) {
+		/* Read ahead as far as the window goes: the next elements follow. */
+		if (read_at(s->fd, s->window + s->window_len, s->window_alloc - 1 - s->window_len,
+			    s->window_offset + s->window_len, &got) < 0)
+			return cvt_error_set(err, CVT_EIO, "cannot read: %s", strerror(errno));
+		if (!got)
+			return cvt_error_set(err, CVT_EINVAL, "the file changed while it was read");
+		s->window_len += got;
+	}
+	*text = s->window;
+	return 0;
+}
+
+static int parse_slice(struct json_stream *s, size_t index, struct json_doc *doc,
+		       struct cvt_error *err)
+{
+	struct json_stream_slice *sl = &s->slices[index];
+	char *text;
+	int rc = window_load(s, sl, &text, err);
+	if (rc < 0)
+		return rc;
+	rc = json_parse(doc, text, (size_t)sl->length, err);
+	sl->parsed = 1;
+	return rc;
+}
+
+static void drop_element(struct json_stream *s)
+{
+	if (s->element_live) {
+		json_doc_release(&s->element);
+		s->element_live = 0;
+	}
+}
+
+int json_stream_expand(struct json_stream *s, const struct json_value *item,
+		       const struct json_value **out, struct cvt_error *err)
+{
+	long long index;
+
+	*out = item;
+	if (!s || (index = placeholder_index(s, item)) < 0)
+		return 0;
+	drop_element(s);
+	int rc = parse_slice(s, (size_t)index, &s->element, err);
+	if (rc < 0)
+		return rc;
+	s->element_live = 1;
+	*out = s->element.root;
+	return 0;
+}
+
+int json_stream_finish(struct json_stream *s, struct cvt_error *err)
+{
+	drop_element(s);
+	for (size_t i = 0; i < s->n_slices; i++) {
+		if (s->slices[i].parsed)
+			continue;
+		struct json_doc doc;
+		int rc = parse_slice(s, i, &doc, err);
+		if (rc < 0)
+			return rc;
+		json_doc_release(&doc);
+	}
+	return 0;
+}
+
+void json_stream_release(struct json_stream *s)
+{
+	drop_element(s);
+	if (s->skeleton_doc.root)
+		json_doc_release(&s->skeleton_doc);
+	sb_release(&s->skeleton);
+	free(s->slices);
+	free(s->window);
+	memset(s, 0, sizeof *s);
+	s->fd = -1;
+}

@@ -1,0 +1,83 @@
+#ifndef CVT_JSON_STREAM_H
+#define CVT_JSON_STREAM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "error.h"
+#include "json.h"
+#include "strbuf.h"
+
+/*
+ * Reads a large JSON file without holding it in memory: the document is
+ * split into a small skeleton and the elements of its big arrays, which are
+ * parsed one at a time into a scratch document.
+ *
+ * A structural scan (strings, escapes and nesting; nothing else) copies the
+ * text into the skeleton, except that each element of a streamed array is
+ * replaced by its index number: `"Vulnerabilities": [0,1,2]`. A side table
+ * keeps each element's place in the file. Streamed arrays are chosen by
+ * path: `Results[*].Vulnerabilities` and `findings` under a top-level
+ * object, `[*].Vulnerabilities` under a top-level array. A top-level
+ * `matches` (Grype, whose adapter needs the whole document) makes the scan
+ * give up early.
+ *
+ * Strictness is json_parse's: the skeleton and every element are parsed by
+ * it. The text is valid JSON exactly when the skeleton and all elements are
+ * (the skeleton is the text with each element swapped for a number), which
+ * json_stream_finish completes by parsing the elements nobody asked for.
+ * Errors carry no useful position (the scan may also just give up on a text
+ * it cannot follow): a caller that wants the exact message of a bad text
+ * parses it whole instead.
+ *
+ * The file is read twice through one reused buffer with pread(): fresh
+ * memory is what costs most on a large input, not the copy from the page
+ * cache.
+ */
+
+struct json_stream_slice {
+	uint64_t offset;        /* in the file */
+	uint64_t length;        /* up to the ',' or ']' after the element, blanks included */
+	size_t skeleton_offset; /* where its index number sits in the skeleton */
+	int parsed;
+};
+
+struct json_stream {
+	int fd;
+	struct strbuf skeleton;
+	struct json_stream_slice *slices;
+	size_t n_slices, slices_alloc;
+	struct json_doc skeleton_doc;
+	const struct json_value *root; /* the skeleton's root, after json_stream_open */
+
+	char *window; /* file bytes [window_offset, window_offset + window_len), plus a spare byte */
+	size_t window_alloc, window_len;
+	uint64_t window_offset;
+	struct json_doc element; /* the element json_stream_expand returned last */
+	int element_live;
+};
+
+/*
+ * Scans the open regular file `fd` (from offset 0; `fd` stays the caller's
+ * and must stay open until json_stream_release) and parses its skeleton.
+ * Returns 0, or CVT_EINVAL/CVT_EIO with `err` filled when the text is not
+ * valid JSON or could not be read. Call json_stream_release either way.
+ */
+int json_stream_open(struct json_stream *s, int fd, struct cvt_error *err);
+
+/*
+ * `*out` is `item` itself, or, when `item` is an element's index number in
+ * the skeleton, the element parsed. The element lives until the next call
+ * (or json_stream_release): copy what must last. `s` may be NULL (a
+ * document parsed whole): `*out` is then `item`.
+ */
+int json_stream_expand(struct json_stream *s, const struct json_value *item,
+		       const struct json_value **out, struct cvt_error *err);
+
+/* Parses the elements json_stream_expand was never asked for, so that an
+ * invalid one is still an invalid document. */
+int json_stream_finish(struct json_stream *s, struct cvt_error *err);
+
+void json_stream_release(struct json_stream *s);
+
+#endif
