@@ -1,5 +1,3 @@
-#include <dirent.h>
-#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,11 +5,11 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
-#include "reportdir.h"
 #include "date.h"
 #include "fileio.h"
 #include "ingest.h"
 #include "report.h"
+#include "reportdir.h"
 #include "triage.h"
 #include "vex.h"
 
@@ -22,15 +20,15 @@ static const struct cvt_option_doc vex_options[] = {
 	{"--format FORMAT",
 	 "openvex (default): an OpenVEX 0.2.0 document. cyclonedx: a CycloneDX 1.6 VEX BOM. "
 	 "trivyignore: a .trivyignore file. trivyignore-yaml: a .trivyignore.yaml file."},
-	{"--triage FILE", "The ledger. Default: .cvetrail/triage.json (a missing ledger is empty)."},
+	{"--triage FILE",
+	 "The ledger. Default: .cvetrail/triage.json (a missing ledger is empty)."},
 	{"--author NAME", "The document's author (OpenVEX author, CycloneDX metadata.authors). "
 			  "Default: cvetrail."},
 	{"--product ID",
 	 "The product the statements are about, as a purl or IRI, e.g. "
 	 "pkg:oci/app?repository_url=ghcr.io%2Forg%2Fapp. Default: derived from the report's "
 	 "artifact. Not with a folder of reports."},
-	{"-o, --output OUT",
-	 "Write to OUT (replaced atomically) instead of standard output."},
+	{"-o, --output OUT", "Write to OUT (replaced atomically) instead of standard output."},
 	{NULL, NULL},
 };
 
@@ -135,16 +133,24 @@ static void release_reports(struct report_set *set)
 	free(set->views);
 }
 
-/* Prints each line of `warnings` as a warning. */
+/* Prints each line of `warnings` as a warning, made safe for a terminal (ids and reasons
+ * come from the ledger and the reports). */
 static void print_warnings(const struct strbuf *warnings)
 {
+	struct strbuf line = STRBUF_INIT, safe = STRBUF_INIT;
 	const char *p = warnings->buf;
 	while (*p) {
 		const char *end = strchr(p, '\n');
 		size_t len = end ? (size_t)(end - p) : strlen(p);
-		fprintf(stderr, "cvetrail vex: warning: %.*s\n", (int)len, p);
+		sb_reset(&line);
+		sb_add(&line, p, len);
+		sb_reset(&safe);
+		term_add_safe(&safe, line.buf);
+		fprintf(stderr, "cvetrail vex: warning: %s\n", safe.buf);
 		p += len + (end ? 1 : 0);
 	}
+	sb_release(&line);
+	sb_release(&safe);
 }
 
 int cmd_vex(int argc, char **argv)
@@ -168,10 +174,11 @@ int cmd_vex(int argc, char **argv)
 		switch (opt) {
 		case 'f':
 			if (cvt_vex_format_parse(optarg, &format) < 0)
-				return cmd_usage_error("vex",
-						       "unknown format '%s' (expected openvex, cyclonedx, "
-						       "trivyignore or trivyignore-yaml)",
-						       optarg);
+				return cmd_usage_error(
+					"vex",
+					"unknown format '%s' (expected openvex, cyclonedx, "
+					"trivyignore or trivyignore-yaml)",
+					optarg);
 			break;
 		case 't':
 			ledger_path = optarg;
@@ -193,7 +200,8 @@ int cmd_vex(int argc, char **argv)
 			cmd_print_help(&cmd_vex_doc);
 			return EXIT_OK;
 		case ':':
-			return cmd_usage_error("vex", "option '%s' needs a value", argv[optind - 1]);
+			return cmd_usage_error("vex", "option '%s' needs a value",
+					       argv[optind - 1]);
 		default:
 			return cmd_usage_error("vex", "unknown option '%s'", argv[optind - 1]);
 		}

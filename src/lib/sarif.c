@@ -125,13 +125,15 @@ static void relative_uri(struct strbuf *out, const char *s, size_t len)
 		while (j < len && s[j] != '/' && s[j] != '\\')
 			j++;
 		size_t seg = j - i;
-		if (seg && !(seg == 1 && s[i] == '.') && !(seg == 2 && s[i] == '.' && s[i + 1] == '.')) {
+		if (seg && !(seg == 1 && s[i] == '.') &&
+		    !(seg == 2 && s[i] == '.' && s[i + 1] == '.')) {
 			if (out->len > start_len)
 				sb_addch(out, '/');
 			for (size_t k = i; k < j; k++) {
 				unsigned char c = (unsigned char)s[k];
 				if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-				    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~') {
+				    (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+				    c == '~') {
 					sb_addch(out, (char)c);
 				} else {
 					sb_addch(out, '%');
@@ -175,7 +177,8 @@ static void location_uri(struct strbuf *out, const struct cvt_location *loc, con
 			memcpy(image, target, len);
 			image[len] = '\0';
 			struct strbuf registry = STRBUF_INIT, repository = STRBUF_INIT;
-			if (cvt_image_repository(image, &registry, &repository) == 0 && len < strlen(target))
+			if (cvt_image_repository(image, &registry, &repository) == 0 &&
+			    len < strlen(target))
 				relative_uri(out, repository.buf, repository.len);
 			else
 				relative_uri(out, image, len);
@@ -338,8 +341,8 @@ static void write_triage(struct json_writer *w, const struct cvt_decision *d, in
 }
 
 static void write_result(struct json_writer *w, const struct cvt_report *r,
-			 const struct cvt_finding *f, const struct sarif_rule *rules, size_t n_rules,
-			 const struct cvt_ledger *l, const char *today)
+			 const struct cvt_finding *f, const struct sarif_rule *rules,
+			 size_t n_rules, const struct cvt_ledger *l, const char *today)
 {
 	struct strbuf sb = STRBUF_INIT;
 	json_begin_object(w);

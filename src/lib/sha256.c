@@ -73,6 +73,12 @@ void cvt_sha256_update(struct cvt_sha256 *ctx, const void *data, size_t len)
 	const unsigned char *p = data;
 	ctx->length += len;
 	while (len) {
+		if (ctx->used == 0 && len >= 64) {
+			compress(ctx->state, p);
+			p += 64;
+			len -= 64;
+			continue;
+		}
 		size_t take = 64 - ctx->used;
 		if (take > len)
 			take = len;

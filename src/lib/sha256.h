@@ -10,14 +10,14 @@
  * fingerprints. Not used for anything secret.
  */
 
-#define CVT_SHA256_LEN 32
+#define CVT_SHA256_LEN     32
 #define CVT_SHA256_HEX_LEN 64
 
 struct cvt_sha256 {
 	uint32_t state[8];
-	uint64_t length;       /* bytes hashed so far */
+	uint64_t length; /* bytes hashed so far */
 	unsigned char block[64];
-	size_t used;           /* bytes waiting in `block` */
+	size_t used; /* bytes waiting in `block` */
 };
 
 void cvt_sha256_init(struct cvt_sha256 *ctx);

@@ -134,8 +134,8 @@ void cvt_vex_timestamp_from_time(char out[21], time_t t)
 	gmtime_r(&t, &tm);
 	unsigned y = (unsigned)(tm.tm_year + 1900) % 10000u;
 	snprintf(out, 21, "%04u-%02u-%02uT%02u:%02u:%02uZ", y, (unsigned)(tm.tm_mon + 1) % 100u,
-		 (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u, (unsigned)tm.tm_min % 100u,
-		 (unsigned)tm.tm_sec % 100u);
+		 (unsigned)tm.tm_mday % 100u, (unsigned)tm.tm_hour % 100u,
+		 (unsigned)tm.tm_min % 100u, (unsigned)tm.tm_sec % 100u);
 }
 
 int cvt_vex_source_date(char out[21], struct cvt_error *err)
@@ -148,9 +148,10 @@ int cvt_vex_source_date(char out[21], struct cvt_error *err)
 	long long v = strtoll(epoch, &end, 10);
 	/* Years past 9999 do not fit the format. */
 	if (errno || *end || v < 0 || v > 253402300799LL)
-		return cvt_error_set(err, CVT_EINVAL,
-				     "SOURCE_DATE_EPOCH must be a number of seconds since 1970, got '%s'",
-				     epoch);
+		return cvt_error_set(
+			err, CVT_EINVAL,
+			"SOURCE_DATE_EPOCH must be a number of seconds since 1970, got '%s'",
+			epoch);
 	cvt_vex_timestamp_from_time(out, (time_t)v);
 	return 1;
 }
@@ -160,7 +161,8 @@ static int is_lower_alnum(char c)
 	return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
 }
 
-/* One path component of a repository: [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* (distribution's grammar). */
+/* One path component of a repository, in the distribution spec's grammar:
+ * [a-z0-9]+((\.|_|__|-+)[a-z0-9]+)* */
 static int component_valid(const char *s, size_t len)
 {
 	if (len == 0 || !is_lower_alnum(s[0]) || !is_lower_alnum(s[len - 1]))
@@ -253,7 +255,8 @@ int cvt_image_repository(const char *ref, struct strbuf *registry_out,
 			return -1;
 		len = (size_t)(at - ref);
 	}
-	static const char *const archives[] = {".tar", ".tar.gz", ".tgz", ".tar.zst", ".tar.xz", ".oci"};
+	static const char *const archives[] = {".tar",     ".tar.gz", ".tgz",
+					       ".tar.zst", ".tar.xz", ".oci"};
 	for (size_t i = 0; i < sizeof archives / sizeof archives[0]; i++)
 		if (ends_with(ref, len, archives[i]))
 			return -1;
@@ -374,9 +377,9 @@ static void strvec_release(struct strvec *sv)
 }
 
 struct product {
-	const char *id;   /* purl or IRI; NULL when the report names no artifact */
-	const char *name; /* CycloneDX component name */
-	const char *type; /* CycloneDX component type */
+	const char *id;                  /* purl or IRI; NULL when the report names no artifact */
+	const char *name;                /* CycloneDX component name */
+	const char *type;                /* CycloneDX component type */
 	const struct cvt_report *report; /* NULL for a product named only by the options */
 };
 
@@ -393,6 +396,28 @@ struct item {
 	size_t n_subjects;
 };
 
+/*
+ * Lookups done once per export, so that the work grows with decisions plus findings rather
+ * than with their product: which decision covers each finding, and the findings by id and by
+ * alias.
+ */
+struct finding_ref {
+	size_t report;
+	size_t finding;
+};
+
+struct alias_ref {
+	const char *alias;
+	size_t finding;
+};
+
+struct report_index {
+	const struct cvt_decision **match; /* per finding, NULL when none covers it */
+	size_t *by_id;                     /* finding indices sorted by id, then index */
+	struct alias_ref *by_alias;        /* sorted by alias, then finding */
+	size_t n_aliases;
+};
+
 struct vex_ctx {
 	const struct cvt_ledger *l;
 	const struct cvt_report *const *reports;
@@ -404,6 +429,11 @@ struct vex_ctx {
 	size_t n_products;
 	struct item *items;
 	size_t n_items;
+	struct report_index *index; /* one per report */
+	/* The findings each decision is the one covering (cvt_ledger_match), per decision i in
+	 * covers[cover_start[i] .. cover_start[i + 1]). */
+	size_t *cover_start;
+	struct finding_ref *covers;
 	char timestamp[32];
 };
 
@@ -425,8 +455,11 @@ static int utf8_valid(const unsigned char *s, size_t len)
 {
 	for (size_t i = 0; i < len;) {
 		unsigned char ch = s[i];
-		size_t n = ch < 0x80 ? 0 : ch >= 0xc2 && ch <= 0xdf ? 1 : ch >= 0xe0 && ch <= 0xef ? 2
-			 : ch >= 0xf0 && ch <= 0xf4 ? 3 : 4;
+		size_t n = ch < 0x80                  ? 0
+			   : ch >= 0xc2 && ch <= 0xdf ? 1
+			   : ch >= 0xe0 && ch <= 0xef ? 2
+			   : ch >= 0xf0 && ch <= 0xf4 ? 3
+						      : 4;
 		if (n == 4 || len - i <= n || memchr(s + i, '\0', n + 1))
 			return 0;
 		unsigned long cp = n ? ch & (0x3f >> n) : ch;
@@ -504,26 +537,136 @@ static int decision_included(const struct vex_ctx *c, const struct cvt_decision 
 	return !(c->o->today && cvt_decision_expired(d, c->o->today));
 }
 
-static int id_in(const char *id, const char *const *list, size_t n)
+static int cmp_alias_ref(const void *a, const void *b)
 {
-	for (size_t i = 0; i < n; i++)
-		if (!strcmp(list[i], id))
-			return 1;
-	return 0;
+	const struct alias_ref *x = a, *y = b;
+	int c = strcmp(x->alias, y->alias);
+	return c ? c : (x->finding > y->finding) - (x->finding < y->finding);
+}
+
+/* Sorts `n` finding indices of `r` by id with a merge sort (qsort needs global state). */
+static void sort_by_id(const struct cvt_report *r, size_t *v, size_t *tmp, size_t n)
+{
+	if (n < 2)
+		return;
+	size_t half = n / 2;
+	sort_by_id(r, v, tmp, half);
+	sort_by_id(r, v + half, tmp, n - half);
+	size_t i = 0, j = half, k = 0;
+	while (i < half && j < n) {
+		int c = strcmp(r->findings[v[i]].id, r->findings[v[j]].id);
+		tmp[k++] = c <= 0 ? v[i++] : v[j++];
+	}
+	while (i < half)
+		tmp[k++] = v[i++];
+	while (j < n)
+		tmp[k++] = v[j++];
+	memcpy(v, tmp, n * sizeof *v);
+}
+
+static void build_index(struct vex_ctx *c)
+{
+	size_t n_decisions = c->l->n_decisions;
+	c->index = arena_alloc_array(&c->arena, c->n_reports ? c->n_reports : 1, sizeof *c->index);
+	c->cover_start = arena_alloc_array(&c->arena, n_decisions + 1, sizeof *c->cover_start);
+	memset(c->cover_start, 0, (n_decisions + 1) * sizeof *c->cover_start);
+	size_t total = 0;
+	for (size_t r = 0; r < c->n_reports; r++) {
+		const struct cvt_report *rep = c->reports[r];
+		struct report_index *ix = &c->index[r];
+		size_t n = rep->n_findings;
+		ix->match = arena_alloc_array(&c->arena, n ? n : 1, sizeof *ix->match);
+		ix->by_id = arena_alloc_array(&c->arena, n ? n : 1, sizeof *ix->by_id);
+		size_t *tmp = cvt_realloc_array(NULL, n ? n : 1, sizeof *tmp);
+		ix->n_aliases = 0;
+		for (size_t k = 0; k < n; k++) {
+			const struct cvt_decision *d = cvt_ledger_match(c->l, &rep->findings[k]);
+			ix->match[k] = d;
+			ix->by_id[k] = k;
+			ix->n_aliases += rep->findings[k].n_aliases;
+			if (d)
+				c->cover_start[(size_t)(d - c->l->decisions) + 1]++;
+		}
+		sort_by_id(rep, ix->by_id, tmp, n);
+		free(tmp);
+		ix->by_alias = arena_alloc_array(&c->arena, ix->n_aliases ? ix->n_aliases : 1,
+						 sizeof *ix->by_alias);
+		size_t a = 0;
+		for (size_t k = 0; k < n; k++)
+			for (size_t m = 0; m < rep->findings[k].n_aliases; m++) {
+				ix->by_alias[a].alias = rep->findings[k].aliases[m];
+				ix->by_alias[a++].finding = k;
+			}
+		if (ix->n_aliases)
+			qsort(ix->by_alias, ix->n_aliases, sizeof *ix->by_alias, cmp_alias_ref);
+		total += n;
+	}
+	for (size_t i = 0; i < n_decisions; i++)
+		c->cover_start[i + 1] += c->cover_start[i];
+	c->covers = arena_alloc_array(&c->arena, total ? total : 1, sizeof *c->covers);
+	size_t *fill = cvt_calloc(n_decisions ? n_decisions : 1, sizeof *fill);
+	for (size_t r = 0; r < c->n_reports; r++)
+		for (size_t k = 0; k < c->reports[r]->n_findings; k++) {
+			const struct cvt_decision *d = c->index[r].match[k];
+			if (!d)
+				continue;
+			size_t i = (size_t)(d - c->l->decisions);
+			struct finding_ref ref = {r, k};
+			c->covers[c->cover_start[i] + fill[i]++] = ref;
+		}
+	free(fill);
+}
+
+/* The findings of report `r` with this id: by_id[*from .. *to). */
+static void findings_with_id(const struct vex_ctx *c, size_t r, const char *id, size_t *from,
+			     size_t *to)
+{
+	const struct cvt_report *rep = c->reports[r];
+	const size_t *v = c->index[r].by_id;
+	size_t lo = 0, hi = rep->n_findings;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(rep->findings[v[mid]].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	*from = lo;
+	while (lo < rep->n_findings && !strcmp(rep->findings[v[lo]].id, id))
+		lo++;
+	*to = lo;
+}
+
+static size_t decision_index(const struct vex_ctx *c, const struct cvt_decision *d)
+{
+	return (size_t)(d - c->l->decisions);
 }
 
 /* Other names of the decision's vulnerability, from every finding that carries it. */
 static void collect_aliases(struct vex_ctx *c, const struct cvt_decision *d, struct strvec *out)
 {
-	for (size_t i = 0; i < c->n_reports; i++) {
-		const struct cvt_report *r = c->reports[i];
-		for (size_t k = 0; k < r->n_findings; k++) {
-			const struct cvt_finding *f = &r->findings[k];
-			int same = !strcmp(f->id, d->id);
-			if (!same && !id_in(d->id, f->aliases, f->n_aliases))
-				continue;
-			if (!same)
-				strvec_push(out, f->id);
+	for (size_t r = 0; r < c->n_reports; r++) {
+		const struct cvt_report *rep = c->reports[r];
+		const struct report_index *ix = &c->index[r];
+		size_t from, to;
+		findings_with_id(c, r, d->id, &from, &to);
+		for (size_t k = from; k < to; k++) {
+			const struct cvt_finding *f = &rep->findings[ix->by_id[k]];
+			for (size_t a = 0; a < f->n_aliases; a++)
+				if (strcmp(f->aliases[a], d->id))
+					strvec_push(out, f->aliases[a]);
+		}
+		size_t lo = 0, hi = ix->n_aliases;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			if (strcmp(ix->by_alias[mid].alias, d->id) < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < ix->n_aliases && !strcmp(ix->by_alias[lo].alias, d->id); lo++) {
+			const struct cvt_finding *f = &rep->findings[ix->by_alias[lo].finding];
+			strvec_push(out, f->id);
 			for (size_t a = 0; a < f->n_aliases; a++)
 				if (strcmp(f->aliases[a], d->id))
 					strvec_push(out, f->aliases[a]);
@@ -532,13 +675,15 @@ static void collect_aliases(struct vex_ctx *c, const struct cvt_decision *d, str
 	strvec_sort_unique(out);
 }
 
-/* The packages of `r` whose finding this decision is the one covering (ledger precedence). */
-static void covered_purls(const struct vex_ctx *c, const struct cvt_report *r,
-			  const struct cvt_decision *d, struct strvec *out)
+/* The packages of report `r` whose finding this decision is the one covering. */
+static void covered_purls(const struct vex_ctx *c, size_t r, const struct cvt_decision *d,
+			  struct strvec *out)
 {
-	for (size_t k = 0; r && k < r->n_findings; k++) {
-		const struct cvt_finding *f = &r->findings[k];
-		if (f->purl && cvt_ledger_match(c->l, f) == d)
+	size_t i = decision_index(c, d);
+	for (size_t k = c->cover_start[i]; k < c->cover_start[i + 1]; k++) {
+		const struct finding_ref *ref = &c->covers[k];
+		const struct cvt_finding *f = &c->reports[ref->report]->findings[ref->finding];
+		if (ref->report == r && f->purl)
 			strvec_push(out, f->purl);
 	}
 }
@@ -565,8 +710,8 @@ static void build_item(struct vex_ctx *c, struct item *it, const struct cvt_deci
 		s->product = p ? p->id : NULL;
 		if (d->package)
 			strvec_push(&s->purls, d->package);
-		else if (p)
-			covered_purls(c, p->report, d, &s->purls);
+		else if (p && p->report)
+			covered_purls(c, i, d, &s->purls);
 		strvec_sort_unique(&s->purls);
 	}
 	/* Two reports of the same image are one product. */
@@ -606,6 +751,7 @@ static void ctx_init(struct vex_ctx *c, const struct cvt_ledger *l,
 	c->warnings = warnings;
 	arena_init(&c->arena);
 	collect_products(c);
+	build_index(c);
 
 	const char *latest = NULL;
 	for (size_t i = 0; i < l->n_decisions; i++) {
@@ -662,8 +808,8 @@ static void iri_encode(struct strbuf *out, const char *s)
 	static const char hex[] = "0123456789ABCDEF";
 	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
 		unsigned char ch = *p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		    strchr("-._~:/@%+!$&'()*,;=", ch)) {
+		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+		    (ch >= '0' && ch <= '9') || strchr("-._~:/@%+!$&'()*,;=", ch)) {
 			sb_addch(out, (char)ch);
 		} else {
 			sb_addch(out, '%');
@@ -689,8 +835,9 @@ static void write_openvex_products(struct vex_ctx *c, struct json_writer *w, con
 	for (size_t i = 0; i < it->n_subjects; i++)
 		count += it->subjects[i].product ? 1 : it->subjects[i].purls.n;
 	if (!count) {
-		warn(c, "%s: a decision for every package needs a product to name (give the report or "
-			"--product); its OpenVEX statement names none",
+		warn(c,
+		     "%s: a decision for every package needs a product to name (give the report or "
+		     "--product); its OpenVEX statement names none",
 		     it->d->id);
 		return;
 	}
@@ -972,8 +1119,9 @@ static void write_cdx_vulnerability(struct vex_ctx *c, struct json_writer *w, co
 		}
 		json_end_array(w);
 	} else {
-		warn(c, "%s: a decision for every package needs a product to name (give the report or "
-			"--product); its CycloneDX analysis affects nothing named",
+		warn(c,
+		     "%s: a decision for every package needs a product to name (give the report or "
+		     "--product); its CycloneDX analysis affects nothing named",
 		     d->id);
 	}
 	strvec_release(&refs);
@@ -1171,13 +1319,12 @@ static void collect_rules(const struct vex_ctx *c, struct rules *rs)
 		if (!cvt_vex_status_suppresses(d->status))
 			continue;
 		rules_push(rs, d->id, d->package, d, i);
-		for (size_t r = 0; r < c->n_reports; r++) {
-			const struct cvt_report *rep = c->reports[r];
-			for (size_t k = 0; k < rep->n_findings; k++) {
-				const struct cvt_finding *f = &rep->findings[k];
-				if (strcmp(f->id, d->id) && f->purl && cvt_ledger_match(c->l, f) == d)
-					rules_push(rs, f->id, f->purl, d, i);
-			}
+		for (size_t k = c->cover_start[i]; k < c->cover_start[i + 1]; k++) {
+			const struct finding_ref *ref = &c->covers[k];
+			const struct cvt_finding *f =
+				&c->reports[ref->report]->findings[ref->finding];
+			if (strcmp(f->id, d->id) && f->purl)
+				rules_push(rs, f->id, f->purl, d, i);
 		}
 	}
 	if (rs->n)
@@ -1195,9 +1342,19 @@ static void collect_rules(const struct vex_ctx *c, struct rules *rs)
  * under_investigation): an ignore line for the whole id would hide it. */
 static const struct cvt_decision *visible_decision(const struct vex_ctx *c, const char *id)
 {
-	for (size_t i = 0; i < c->l->n_decisions; i++) {
-		const struct cvt_decision *d = &c->l->decisions[i];
-		if (d->package && !cvt_vex_status_suppresses(d->status) && !strcmp(d->id, id))
+	/* The ledger is sorted by id: find the first decision of `id`, then walk its run. */
+	const struct cvt_ledger *l = c->l;
+	size_t lo = 0, hi = l->n_decisions;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(l->decisions[mid].id, id) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < l->n_decisions && !strcmp(l->decisions[lo].id, id); lo++) {
+		const struct cvt_decision *d = &l->decisions[lo];
+		if (d->package && !cvt_vex_status_suppresses(d->status))
 			return d;
 	}
 	return NULL;
@@ -1209,15 +1366,14 @@ static int all_findings_suppressed(const struct vex_ctx *c, const char *id, size
 {
 	*count = 0;
 	for (size_t r = 0; r < c->n_reports; r++) {
-		const struct cvt_report *rep = c->reports[r];
-		for (size_t k = 0; k < rep->n_findings; k++) {
-			const struct cvt_finding *f = &rep->findings[k];
-			if (strcmp(f->id, id))
-				continue;
+		size_t from, to;
+		findings_with_id(c, r, id, &from, &to);
+		for (size_t k = from; k < to; k++) {
+			size_t finding = c->index[r].by_id[k];
+			const struct cvt_decision *m = c->index[r].match[finding];
 			(*count)++;
-			const struct cvt_decision *m = cvt_ledger_match(c->l, f);
 			if (!m || !cvt_vex_status_suppresses(m->status)) {
-				*open_purl = f->purl;
+				*open_purl = c->reports[r]->findings[finding].purl;
 				return 0;
 			}
 		}
@@ -1276,9 +1432,11 @@ static void write_trivyignore(struct vex_ctx *c, struct strbuf *out)
 {
 	struct rules rs = {0};
 	collect_rules(c, &rs);
-	sb_addstr(out, "# .trivyignore written by cvetrail from its triage ledger: record decisions with\n"
-		       "# 'cvetrail ack' and export again instead of editing this file. Lists the\n"
-		       "# not_affected and fixed decisions; affected and under_investigation stay reported.\n");
+	sb_addstr(
+		out,
+		"# .trivyignore written by cvetrail from its triage ledger: record decisions with\n"
+		"# 'cvetrail ack' and export again instead of editing this file. Lists the\n"
+		"# not_affected and fixed decisions; affected and under_investigation stay reported.\n");
 	struct strbuf line = STRBUF_INIT;
 	for (size_t i = 0; i < rs.n;) {
 		size_t j = i;
@@ -1415,14 +1573,17 @@ static void write_trivyignore_yaml(struct vex_ctx *c, struct strbuf *out)
 {
 	struct rules rs = {0};
 	collect_rules(c, &rs);
-	sb_addstr(out, "# .trivyignore.yaml written by cvetrail from its triage ledger: record decisions\n"
-		       "# with 'cvetrail ack' and export again instead of editing this file. Lists the\n"
-		       "# not_affected and fixed decisions; affected and under_investigation stay reported.\n");
+	sb_addstr(
+		out,
+		"# .trivyignore.yaml written by cvetrail from its triage ledger: record decisions\n"
+		"# with 'cvetrail ack' and export again instead of editing this file. Lists the\n"
+		"# not_affected and fixed decisions; affected and under_investigation stay reported.\n");
 	size_t written = 0;
 	struct strbuf body = STRBUF_INIT, note = STRBUF_INIT;
 	for (size_t i = 0; i < rs.n;) {
 		size_t j = i;
-		while (j < rs.n && rs.v[j].d == rs.v[i].d && !strcmp(rs.v[j].trivy_id, rs.v[i].trivy_id))
+		while (j < rs.n && rs.v[j].d == rs.v[i].d &&
+		       !strcmp(rs.v[j].trivy_id, rs.v[i].trivy_id))
 			j++;
 		const char *id = rs.v[i].trivy_id;
 		const struct cvt_decision *d = rs.v[i].d;
@@ -1433,12 +1594,17 @@ static void write_trivyignore_yaml(struct vex_ctx *c, struct strbuf *out)
 		const struct cvt_decision *visible = NULL;
 		if (!purls.n && (visible = visible_decision(c, id)) != NULL) {
 			/* Narrow the whole-id decision to the packages it covers in the reports. */
-			for (size_t r = 0; r < c->n_reports; r++)
-				for (size_t k = 0; k < c->reports[r]->n_findings; k++) {
-					const struct cvt_finding *f = &c->reports[r]->findings[k];
-					if (!strcmp(f->id, id) && f->purl && cvt_ledger_match(c->l, f) == d)
+			for (size_t r = 0; r < c->n_reports; r++) {
+				size_t from, to;
+				findings_with_id(c, r, id, &from, &to);
+				for (size_t k = from; k < to; k++) {
+					size_t finding = c->index[r].by_id[k];
+					const struct cvt_finding *f =
+						&c->reports[r]->findings[finding];
+					if (f->purl && c->index[r].match[finding] == d)
 						strvec_push(&purls, f->purl);
 				}
+			}
 			strvec_sort_unique(&purls);
 			if (!purls.n) {
 				sb_reset(&note);

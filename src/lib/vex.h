@@ -15,9 +15,11 @@
  *
  * The reports (zero, one, or one per image of a fleet) only add context:
  * the product a statement is about (the image, as pkg:oci/NAME?repository_url=...
- * when the artifact name is an image reference), the packages an id-wide
- * decision covers, the aliases of a vulnerability. Without a report the
- * package of a decision is itself the product.
+ * when the report is of a container_image whose name is an image reference;
+ * else the artifact name), the packages an id-wide decision covers (the
+ * findings cvt_ledger_match gives it), the aliases of a vulnerability.
+ * Without a report the package of a decision is itself the product, and an
+ * id-wide decision names no product (a warning says so) unless options give one.
  *
  * Output is deterministic: the same ledger, reports and options give the same
  * bytes. Document ids are derived from a SHA-256 of the content.
@@ -31,13 +33,16 @@ enum cvt_vex_format {
 };
 
 struct cvt_vex_options {
-	const char *author;    /* document author; NULL: "cvetrail" */
-	const char *timestamp; /* document time, "YYYY-MM-DDTHH:MM:SSZ"; NULL: the latest decision date
+	const char *author; /* document author; NULL: "cvetrail" */
+	const char
+		*timestamp; /* document time, "YYYY-MM-DDTHH:MM:SSZ"; NULL: the latest decision date
 				* at 00:00:00Z (so the same ledger gives the same bytes) */
-	const char *today;     /* YYYY-MM-DD. OpenVEX and CycloneDX leave out decisions expired before it
+	const char
+		*today; /* YYYY-MM-DD. OpenVEX and CycloneDX leave out decisions expired before it
 				* (they cannot say "until"); the Trivy formats keep them with their date.
 				* NULL: nothing is expired. */
-	const char *product;   /* product identifier (purl or IRI) naming the product when there is one
+	const char
+		*product; /* product identifier (purl or IRI) naming the product when there is one
 				* report or none; NULL: derived from the report's artifact */
 };
 
@@ -49,7 +54,10 @@ const char *cvt_vex_format_name(enum cvt_vex_format format);
  * Appends the export of `l` to `out`. `reports` may be NULL when n_reports
  * is 0. When `warnings` is not NULL, one line per decision that could not be
  * exported faithfully is appended to it (e.g. a package-scoped decision that
- * a plain .trivyignore cannot express); the document itself stays valid.
+ * a plain .trivyignore cannot express, which the file also notes in a
+ * comment). An OpenVEX export of no decision has an empty statements list,
+ * which its schema does not allow but Trivy, Grype and vexctl read; a
+ * warning says so.
  *
  * Vocabulary and shape:
  *  - OpenVEX: one statement per decision; @id "urn:cvetrail:triage:ID[:PURL]";
@@ -62,7 +70,14 @@ const char *cvt_vex_format_name(enum cvt_vex_format format);
  *    cvetrail:severity keep what CycloneDX has no field for.
  *  - .trivyignore / .trivyignore.yaml: only decisions that suppress
  *    (not_affected, fixed), each with a comment / statement
- *    "STATUS[ (JUSTIFICATION)]: REASON (AUTHOR, DATE)".
+ *    "STATUS[ (JUSTIFICATION)]: REASON (AUTHOR, DATE)". A finding's other id
+ *    (a GHSA found under a decision on its CVE) gets its own entry. A plain
+ *    line hides an id in every package, so it is written only when no
+ *    affected / under_investigation decision and no open finding of the
+ *    reports shares the id, and package-only decisions need the report to
+ *    show that. The YAML form names packages (purls) and narrows an id-wide
+ *    decision to the packages it covers when another decision on the id keeps
+ *    a package visible.
  */
 void cvt_vex_write(enum cvt_vex_format format, const struct cvt_ledger *l,
 		   const struct cvt_report *const *reports, size_t n_reports,

@@ -55,9 +55,13 @@ static int fail_at(struct import_ctx *c, size_t offset, const char *fmt, ...)
 	return CVT_EINVAL;
 }
 
+/* `s` unless it is absent or only blanks (which the ledger treats as missing). */
 static const char *nonempty(const char *s)
 {
-	return s && *s ? s : NULL;
+	for (const char *p = s; p && *p; p++)
+		if (*p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			return s;
+	return NULL;
 }
 
 /*
@@ -80,13 +84,14 @@ static int stage(struct import_ctx *c, struct cvt_decision d, const char *where,
 	if (!nonempty(d.id))
 		cvt_error_set(&why, CVT_EINVAL, "no vulnerability id");
 	else if (!strcmp(d.status, "not_affected") && !d.justification)
-		cvt_error_set(&why, CVT_EINVAL,
-			      "%s is not_affected without a justification, which cvetrail's ledger "
-			      "requires (one of component_not_present, vulnerable_code_not_present, "
-			      "vulnerable_code_not_in_execute_path, "
-			      "vulnerable_code_cannot_be_controlled_by_adversary, "
-			      "inline_mitigations_already_exist)",
-			      d.id);
+		cvt_error_set(
+			&why, CVT_EINVAL,
+			"%s is not_affected without a justification, which cvetrail's ledger "
+			"requires (one of component_not_present, vulnerable_code_not_present, "
+			"vulnerable_code_not_in_execute_path, "
+			"vulnerable_code_cannot_be_controlled_by_adversary, "
+			"inline_mitigations_already_exist)",
+			d.id);
 	else if (cvt_decision_validate(&d, &why) < 0 && !why.message.len)
 		cvt_error_set(&why, CVT_EINVAL, "invalid decision");
 	if (why.message.len) {
@@ -99,8 +104,8 @@ static int stage(struct import_ctx *c, struct cvt_decision d, const char *where,
 	}
 	cvt_error_release(&why);
 	/* Strings may point into a parsed document that is gone before the decisions are put. */
-	const char **fields[] = {&d.id,	    &d.package, &d.status,  &d.justification, &d.reason,
-				 &d.author, &d.date,	&d.expires, &d.severity};
+	const char **fields[] = {&d.id,     &d.package, &d.status,  &d.justification, &d.reason,
+				 &d.author, &d.date,    &d.expires, &d.severity};
 	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
 		if (*fields[i])
 			*fields[i] = arena_strdup(&c->arena, *fields[i]);
@@ -177,13 +182,15 @@ static int parse_time(const char *s, long long *seconds, long *nanos, char date[
 	day[10] = '\0';
 	if (cvt_date_parse(day, &cd) < 0)
 		return -1;
-	long long days = days_from_civil(atoi(day), (unsigned)atoi(day + 5), (unsigned)atoi(day + 8));
+	long long days =
+		days_from_civil(atoi(day), (unsigned)atoi(day + 5), (unsigned)atoi(day + 8));
 	long long secs = 0;
 	long frac = 0;
 	const char *p = s + 10;
 	if (*p) {
-		if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p + 1) < 8 || !digits(p + 1, 2) ||
-		    p[3] != ':' || !digits(p + 4, 2) || p[6] != ':' || !digits(p + 7, 2))
+		if ((*p != 'T' && *p != 't' && *p != ' ') || strlen(p + 1) < 8 ||
+		    !digits(p + 1, 2) || p[3] != ':' || !digits(p + 4, 2) || p[6] != ':' ||
+		    !digits(p + 7, 2))
 			return -1;
 		int h = atoi(p + 1), mi = atoi(p + 4), se = atoi(p + 7);
 		if (h > 23 || mi > 59 || se > 60)
@@ -331,7 +338,8 @@ static void parse_description(struct import_ctx *c, const char *text, int allow_
 				if (sep_ok && cvt_date_parse(date, NULL) == 0) {
 					out->date = arena_strdup(&c->arena, date);
 					if (inner_len > 12)
-						out->author = arena_strndup(&c->arena, inner, inner_len - 12);
+						out->author = arena_strndup(&c->arena, inner,
+									    inner_len - 12);
 					reason_len = open;
 				}
 			}
@@ -403,7 +411,8 @@ static const char *take_expiry(struct import_ctx *c, const char *notes, const ch
 		*expires = arena_strdup(&c->arena, notes + 8);
 		return NULL;
 	}
-	if (len >= 20 && !strcmp(notes + len - 1, ")") && !strncmp(notes + len - 20, "(expires ", 9)) {
+	if (len >= 20 && !strcmp(notes + len - 1, ")") &&
+	    !strncmp(notes + len - 20, "(expires ", 9)) {
 		char date[11];
 		memcpy(date, notes + len - 11, 10);
 		date[10] = '\0';
@@ -429,16 +438,16 @@ static int import_openvex_statement(struct import_ctx *c, const struct timed_sta
 			    json_type_name((enum json_type)st->type));
 
 	const struct json_value *vuln = json_get(st, "vulnerability");
-	const char *id = json_is(vuln, JSON_STRING) ? json_str(vuln)
-						     : nonempty(json_get_str(vuln, "name"))
-							       ? json_get_str(vuln, "name")
-							       : json_get_str(vuln, "@id");
+	const char *id = json_is(vuln, JSON_STRING)             ? json_str(vuln)
+			 : nonempty(json_get_str(vuln, "name")) ? json_get_str(vuln, "name")
+								: json_get_str(vuln, "@id");
 	if (!nonempty(id))
 		return fail(c, "%s.vulnerability: expected a name", where);
 	const char *status = json_get_str(st, "status");
 	if (!nonempty(status))
-		return fail(c, "%s.status: expected one of not_affected, affected, fixed, "
-			       "under_investigation",
+		return fail(c,
+			    "%s.status: expected one of not_affected, affected, fixed, "
+			    "under_investigation",
 			    where);
 
 	const char *expires = NULL;
@@ -476,18 +485,21 @@ static int import_openvex_statement(struct import_ctx *c, const struct timed_sta
 				for (size_t k = 0; k < subs->len; k++) {
 					const char *sid = json_id_of(&subs->u.items[k]);
 					if (!sid || add_package(c, &packages, &n_packages, sid) < 0)
-						return fail(c,
-							    "%s.products[%zu].subcomponents[%zu]: '%s' is not a "
-							    "package URL (cvetrail decisions name packages by purl)",
-							    where, i, k, sid ? sid : "");
+						return fail(
+							c,
+							"%s.products[%zu].subcomponents[%zu]: '%s' is not a "
+							"package URL (cvetrail decisions name packages by purl)",
+							where, i, k, sid ? sid : "");
 				}
 				continue;
 			}
 			const char *pid = json_id_of(p);
 			if (pid && !strncmp(pid, "pkg:", 4) && !is_oci_purl(pid)) {
 				if (add_package(c, &packages, &n_packages, pid) < 0)
-					return fail(c, "%s.products[%zu]: '%s' is not a valid package URL",
-						    where, i, pid);
+					return fail(
+						c,
+						"%s.products[%zu]: '%s' is not a valid package URL",
+						where, i, pid);
 			} else {
 				whole = 1;
 			}
@@ -536,8 +548,9 @@ static int import_openvex(struct import_ctx *c, const struct json_value *root)
 		}
 		if (t) {
 			if (parse_time(t, &ts->seconds, &ts->nanos, ts->date) < 0) {
-				rc = fail(c, "statements[%zu]: %s '%s' is not an RFC 3339 date-time", i,
-					  field, t);
+				rc = fail(c,
+					  "statements[%zu]: %s '%s' is not an RFC 3339 date-time",
+					  i, field, t);
 				goto out;
 			}
 			ts->has_time = 1;
@@ -579,19 +592,34 @@ static void collect_components(struct bom_refs *refs, const struct json_value *l
 				refs->alloc = refs->alloc ? refs->alloc * 2 : 16;
 				refs->v = cvt_realloc_array(refs->v, refs->alloc, sizeof *refs->v);
 			}
-			struct bom_ref r = {ref, json_get_str(k, "purl"), json_get_str(k, "type"), 0};
+			struct bom_ref r = {ref, json_get_str(k, "purl"), json_get_str(k, "type"),
+					    0};
 			refs->v[refs->n++] = r;
 		}
 		collect_components(refs, json_get(k, "components"), depth + 1);
 	}
 }
 
+/* By ref, the BOM's own subject first among equal refs (unique in a valid BOM, but seen). */
+static int cmp_bom_ref(const void *a, const void *b)
+{
+	const struct bom_ref *x = a, *y = b;
+	int c = strcmp(x->ref, y->ref);
+	return c ? c : y->product - x->product;
+}
+
+/* The first ref equal to `ref` in the refs sorted by cmp_bom_ref, or NULL. */
 static const struct bom_ref *find_ref(const struct bom_refs *refs, const char *ref)
 {
-	for (size_t i = 0; i < refs->n; i++)
-		if (!strcmp(refs->v[i].ref, ref))
-			return &refs->v[i];
-	return NULL;
+	size_t lo = 0, hi = refs->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(refs->v[mid].ref, ref) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < refs->n && !strcmp(refs->v[lo].ref, ref) ? &refs->v[lo] : NULL;
 }
 
 static const char *property(const struct json_value *v, const char *name)
@@ -662,8 +690,10 @@ static int import_cyclonedx_vulnerability(struct import_ctx *c, const struct jso
 	if (!justification && cdx_justification) {
 		justification = cvt_vex_justification_from_cdx(cdx_justification);
 		if (!justification)
-			return fail(c, "%s.analysis.justification: '%s' is not a CycloneDX justification",
-				    where, cdx_justification);
+			return fail(
+				c,
+				"%s.analysis.justification: '%s' is not a CycloneDX justification",
+				where, cdx_justification);
 	}
 	/* "Falsely identified": the vulnerable code is not there. */
 	if (!justification && !strcmp(state, "false_positive"))
@@ -675,8 +705,8 @@ static int import_cyclonedx_vulnerability(struct import_ctx *c, const struct jso
 	if (rc < 0)
 		return rc;
 	if (!date) {
-		date = date_of(c, json_get_str(analysis, "firstIssued"), where, "analysis.firstIssued",
-			       &rc);
+		date = date_of(c, json_get_str(analysis, "firstIssued"), where,
+			       "analysis.firstIssued", &rc);
 		if (rc < 0)
 			return rc;
 	}
@@ -685,7 +715,8 @@ static int import_cyclonedx_vulnerability(struct import_ctx *c, const struct jso
 		.status = status,
 		.justification = justification,
 		.reason = nonempty(json_get_str(analysis, "detail")),
-		.author = property(v, "cvetrail:author") ? property(v, "cvetrail:author") : doc_author,
+		.author = property(v, "cvetrail:author") ? property(v, "cvetrail:author")
+							 : doc_author,
 		.date = date ? date : doc_date,
 		.expires = property(v, "cvetrail:expires"),
 		.severity = property(v, "cvetrail:severity"),
@@ -705,7 +736,8 @@ static int import_cyclonedx_vulnerability(struct import_ctx *c, const struct jso
 		if (!strncmp(ref, "urn:cdx:", 8)) {
 			const char *hash = strchr(ref, '#');
 			if (!hash || !hash[1])
-				return fail(c, "%s.affects[%zu].ref: BOM-Link '%s' names no component",
+				return fail(c,
+					    "%s.affects[%zu].ref: BOM-Link '%s' names no component",
 					    where, i, ref);
 			ref = hash + 1;
 		}
@@ -713,16 +745,18 @@ static int import_cyclonedx_vulnerability(struct import_ctx *c, const struct jso
 		const char *purl = found ? found->purl : (!strncmp(ref, "pkg:", 4) ? ref : NULL);
 		/* The product itself (an image, an application without purl) stands for all of
 		 * its packages; a library we cannot name by purl is an error. */
-		int product = found && (found->product || is_product_type(found->type, found->purl));
+		int product =
+			found && (found->product || is_product_type(found->type, found->purl));
 		if (product || (!found && is_oci_purl(purl))) {
 			whole = 1;
 			continue;
 		}
 		if (!purl || add_package(c, &packages, &n_packages, purl) < 0)
-			return fail(c,
-				    "%s.affects[%zu].ref: '%s' names no package URL (cvetrail decisions "
-				    "name packages by purl)",
-				    where, i, ref);
+			return fail(
+				c,
+				"%s.affects[%zu].ref: '%s' names no package URL (cvetrail decisions "
+				"name packages by purl)",
+				where, i, ref);
 	}
 	if (whole && (rc = stage(c, d, where, (size_t)-1)) < 0)
 		return rc;
@@ -738,7 +772,8 @@ static int import_cyclonedx(struct import_ctx *c, const struct json_value *root)
 {
 	const struct json_value *vulns = json_get(root, "vulnerabilities");
 	if (!json_is(vulns, JSON_ARRAY))
-		return fail(c, "vulnerabilities: a CycloneDX BOM without vulnerabilities is not a VEX");
+		return fail(
+			c, "vulnerabilities: a CycloneDX BOM without vulnerabilities is not a VEX");
 	struct bom_refs refs = {0};
 	const struct json_value *metadata = json_get(root, "metadata");
 	const struct json_value *subject = json_get(metadata, "component");
@@ -751,14 +786,16 @@ static int import_cyclonedx(struct import_ctx *c, const struct json_value *root)
 	}
 	collect_components(&refs, json_get(subject, "components"), 0);
 	collect_components(&refs, json_get(root, "components"), 0);
+	if (refs.n)
+		qsort(refs.v, refs.n, sizeof *refs.v, cmp_bom_ref);
 
 	const struct json_value *authors = json_get(metadata, "authors");
 	const char *doc_author = json_is(authors, JSON_ARRAY) && authors->len
 					 ? nonempty(json_get_str(&authors->u.items[0], "name"))
 					 : NULL;
 	int rc = 0;
-	const char *doc_date = date_of(c, json_get_str(metadata, "timestamp"), "metadata",
-				       "timestamp", &rc);
+	const char *doc_date =
+		date_of(c, json_get_str(metadata, "timestamp"), "metadata", "timestamp", &rc);
 	size_t analysed = 0;
 	for (size_t i = 0; rc == 0 && i < vulns->len; i++) {
 		const struct json_value *v = &vulns->u.items[i];
@@ -819,8 +856,8 @@ static size_t utf8_invalid_at(const unsigned char *s, size_t len)
 /* .trivyignore */
 
 static int stage_described(struct import_ctx *c, const char *id, const char *package,
-			    const struct description *desc, const char *expires, const char *where,
-			    size_t offset)
+			   const struct description *desc, const char *expires, const char *where,
+			   size_t offset)
 {
 	struct cvt_decision d = {
 		.id = id,
@@ -883,7 +920,8 @@ static int import_trivyignore(struct import_ctx *c, const char *text, size_t len
 				expires = arena_strndup(&c->arena, s + i + 4, j - i - 4);
 				if (cvt_date_parse(expires, NULL) < 0) {
 					rc = fail_at(c, line_at + (size_t)(s + i - line),
-						     "%s: exp:%s is not a YYYY-MM-DD date", id, expires);
+						     "%s: exp:%s is not a YYYY-MM-DD date", id,
+						     expires);
 					break;
 				}
 			}
@@ -911,8 +949,8 @@ static int import_trivyignore(struct import_ctx *c, const char *text, size_t len
 				if (comments.buf[k] == '\n')
 					comments.buf[k] = ' ';
 			struct description desc;
-			parse_description(c, arena_strndup(&c->arena, comments.buf, comments.len), 0,
-					  &desc);
+			parse_description(c, arena_strndup(&c->arena, comments.buf, comments.len),
+					  0, &desc);
 			rc = stage_described(c, id, NULL, &desc, expires, where, line_at);
 		}
 		sb_reset(&comments);
@@ -943,7 +981,7 @@ struct ynode {
 	struct ynode **items; /* Y_SEQ items, Y_MAP values */
 	const char **keys;    /* Y_MAP */
 	size_t *key_offsets;
-	size_t n;
+	size_t n, alloc;
 };
 
 struct yline {
@@ -1016,26 +1054,33 @@ static struct ynode *ynew(struct yparser *p, enum ynode_type type, size_t offset
 	return n;
 }
 
+/* Appends to a sequence or mapping; arrays double in the arena, so n items cost O(n). */
 static void yappend(struct yparser *p, struct ynode *parent, struct ynode *child, const char *key,
 		    size_t key_offset)
 {
 	size_t n = parent->n;
-	struct ynode **items = arena_alloc_array(&p->c->arena, n + 1, sizeof *items);
-	if (n)
-		memcpy(items, parent->items, n * sizeof *items);
-	items[n] = child;
-	parent->items = items;
-	if (parent->type == Y_MAP) {
-		const char **keys = arena_alloc_array(&p->c->arena, n + 1, sizeof *keys);
-		size_t *offsets = arena_alloc_array(&p->c->arena, n + 1, sizeof *offsets);
-		if (n) {
-			memcpy(keys, parent->keys, n * sizeof *keys);
-			memcpy(offsets, parent->key_offsets, n * sizeof *offsets);
+	if (n == parent->alloc) {
+		size_t alloc = n ? n * 2 : 4;
+		struct ynode **items = arena_alloc_array(&p->c->arena, alloc, sizeof *items);
+		if (n)
+			memcpy(items, parent->items, n * sizeof *items);
+		parent->items = items;
+		if (parent->type == Y_MAP) {
+			const char **keys = arena_alloc_array(&p->c->arena, alloc, sizeof *keys);
+			size_t *offsets = arena_alloc_array(&p->c->arena, alloc, sizeof *offsets);
+			if (n) {
+				memcpy(keys, parent->keys, n * sizeof *keys);
+				memcpy(offsets, parent->key_offsets, n * sizeof *offsets);
+			}
+			parent->keys = keys;
+			parent->key_offsets = offsets;
 		}
-		keys[n] = key;
-		offsets[n] = key_offset;
-		parent->keys = keys;
-		parent->key_offsets = offsets;
+		parent->alloc = alloc;
+	}
+	parent->items[n] = child;
+	if (parent->type == Y_MAP) {
+		parent->keys[n] = key;
+		parent->key_offsets[n] = key_offset;
 	}
 	parent->n = n + 1;
 }
@@ -1097,7 +1142,8 @@ static struct ynode *yscalar(struct yparser *p, const struct yline *l, size_t *i
 		for (; k < n && s[k] != '"'; k++) {
 			if (s[k] != '\\') {
 				if ((unsigned char)s[k] < 0x20 && s[k] != '\t') {
-					fail_at(p->c, yoffset(p, l, k), "a control character in a quoted string");
+					fail_at(p->c, yoffset(p, l, k),
+						"a control character in a quoted string");
 					goto error;
 				}
 				sb_addch(&sb, s[k]);
@@ -1109,41 +1155,81 @@ static struct ynode *yscalar(struct yparser *p, const struct yline *l, size_t *i
 			int hex_len = 0;
 			switch (s[k]) {
 			case '0':
-				fail_at(p->c, yoffset(p, l, k - 1), "\\0 (NUL) is not allowed here");
+				fail_at(p->c, yoffset(p, l, k - 1),
+					"\\0 (NUL) is not allowed here");
 				goto error;
-			case 'a': sb_addch(&sb, '\a'); break;
-			case 'b': sb_addch(&sb, '\b'); break;
-			case 't': case '\t': sb_addch(&sb, '\t'); break;
-			case 'n': sb_addch(&sb, '\n'); break;
-			case 'v': sb_addch(&sb, '\v'); break;
-			case 'f': sb_addch(&sb, '\f'); break;
-			case 'r': sb_addch(&sb, '\r'); break;
-			case 'e': sb_addch(&sb, 0x1b); break;
-			case ' ': case '"': case '/': case '\\': sb_addch(&sb, s[k]); break;
-			case 'N': utf8_put(&sb, 0x85); break;
-			case '_': utf8_put(&sb, 0xa0); break;
-			case 'L': utf8_put(&sb, 0x2028); break;
-			case 'P': utf8_put(&sb, 0x2029); break;
-			case 'x': hex_len = 2; break;
-			case 'u': hex_len = 4; break;
-			case 'U': hex_len = 8; break;
+			case 'a':
+				sb_addch(&sb, '\a');
+				break;
+			case 'b':
+				sb_addch(&sb, '\b');
+				break;
+			case 't':
+			case '\t':
+				sb_addch(&sb, '\t');
+				break;
+			case 'n':
+				sb_addch(&sb, '\n');
+				break;
+			case 'v':
+				sb_addch(&sb, '\v');
+				break;
+			case 'f':
+				sb_addch(&sb, '\f');
+				break;
+			case 'r':
+				sb_addch(&sb, '\r');
+				break;
+			case 'e':
+				sb_addch(&sb, 0x1b);
+				break;
+			case ' ':
+			case '"':
+			case '/':
+			case '\\':
+				sb_addch(&sb, s[k]);
+				break;
+			case 'N':
+				utf8_put(&sb, 0x85);
+				break;
+			case '_':
+				utf8_put(&sb, 0xa0);
+				break;
+			case 'L':
+				utf8_put(&sb, 0x2028);
+				break;
+			case 'P':
+				utf8_put(&sb, 0x2029);
+				break;
+			case 'x':
+				hex_len = 2;
+				break;
+			case 'u':
+				hex_len = 4;
+				break;
+			case 'U':
+				hex_len = 8;
+				break;
 			default:
-				fail_at(p->c, yoffset(p, l, k - 1), "unknown escape '\\%c' in a quoted string",
-					s[k]);
+				fail_at(p->c, yoffset(p, l, k - 1),
+					"unknown escape '\\%c' in a quoted string", s[k]);
 				goto error;
 			}
 			if (hex_len) {
 				for (int h = 1; h <= hex_len; h++) {
-					int v = k + (size_t)h < n ? hex_digit(s[k + (size_t)h]) : -1;
+					int v = k + (size_t)h < n ? hex_digit(s[k + (size_t)h])
+								  : -1;
 					if (v < 0) {
 						fail_at(p->c, yoffset(p, l, k - 1),
-							"'\\%c' needs %d hex digits", s[k], hex_len);
+							"'\\%c' needs %d hex digits", s[k],
+							hex_len);
 						goto error;
 					}
 					cp = cp * 16 + (unsigned long)v;
 				}
 				if (cp == 0 || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff)) {
-					fail_at(p->c, yoffset(p, l, k - 1), "escape of an invalid character");
+					fail_at(p->c, yoffset(p, l, k - 1),
+						"escape of an invalid character");
 					goto error;
 				}
 				utf8_put(&sb, cp);
@@ -1176,7 +1262,8 @@ static struct ynode *yscalar(struct yparser *p, const struct yline *l, size_t *i
 		}
 		*i = k + 1;
 	} else {
-		if (strchr("&*!|>%@`{}[]", ch) || (ch == '-' && start + 1 < n && s[start + 1] == ' ') ||
+		if (strchr("&*!|>%@`{}[]", ch) ||
+		    (ch == '-' && start + 1 < n && s[start + 1] == ' ') ||
 		    (ch == '?' && (start + 1 == n || s[start + 1] == ' '))) {
 			fail_at(p->c, yoffset(p, l, start),
 				"'%c' starts a YAML feature a .trivyignore.yaml does not use (anchors, "
@@ -1233,7 +1320,8 @@ static struct ynode *yflow_seq(struct yparser *p, const struct yline *l, size_t 
 			break;
 		}
 		if (k >= n) {
-			fail_at(p->c, yoffset(p, l, *i), "unterminated '[' (flow sequences must fit on one line)");
+			fail_at(p->c, yoffset(p, l, *i),
+				"unterminated '[' (flow sequences must fit on one line)");
 			return NULL;
 		}
 		struct ynode *item = yscalar(p, l, &k, 0, ",]");
@@ -1347,7 +1435,8 @@ static struct ynode *ymap(struct yparser *p, size_t col)
 			if (next && next->col > col)
 				value = yblock(p, col + 1);
 			else if (next && next->col == col && ydash(p, next))
-				value = yblock(p, col); /* a sequence may sit at its key's indentation */
+				value = yblock(
+					p, col); /* a sequence may sit at its key's indentation */
 			else
 				value = ynew(p, Y_NULL, key_offset);
 		}
@@ -1382,7 +1471,8 @@ static struct ynode *yseq(struct yparser *p, size_t col)
 		if (i >= n || s[i] == '#') {
 			p->cur++;
 			struct yline *next = ypeek(p);
-			item = next && next->col > col ? yblock(p, col + 1) : ynew(p, Y_NULL, item_offset);
+			item = next && next->col > col ? yblock(p, col + 1)
+						       : ynew(p, Y_NULL, item_offset);
 		} else {
 			/* "- key: value" opens a mapping whose keys line up after the dash. */
 			struct yline saved = *l;
@@ -1390,7 +1480,8 @@ static struct ynode *yseq(struct yparser *p, size_t col)
 			if (ykey_line(p, l)) {
 				item = ymap(p, l->col);
 			} else if (ydash(p, l)) {
-				fail_at(p->c, yoffset(p, l, 0), "nested lists are not used in a .trivyignore.yaml");
+				fail_at(p->c, yoffset(p, l, 0),
+					"nested lists are not used in a .trivyignore.yaml");
 				return NULL;
 			} else {
 				item = yinline_value(p, l, 0);
@@ -1447,7 +1538,8 @@ static int ysplit_lines(struct yparser *p, const char *text, size_t len)
 		while (l.col < l.len && line[l.col] == ' ')
 			l.col++;
 		if (l.col < l.len && line[l.col] == '\t')
-			return fail_at(p->c, pos + l.col, "a tab in the indentation (YAML indents with spaces)");
+			return fail_at(p->c, pos + l.col,
+				       "a tab in the indentation (YAML indents with spaces)");
 		int is_marker = l.len >= 3 && l.col == 0 && !memcmp(line, "---", 3) &&
 				(l.len == 3 || line[3] == ' ' || line[3] == '#');
 		if (is_marker) {
@@ -1502,7 +1594,8 @@ static int import_trivyignore_yaml(struct import_ctx *c, const char *text, size_
 	if (root->type == Y_NULL)
 		return 0;
 	if (root->type != Y_MAP)
-		return fail_at(c, root->offset, "expected a mapping with 'vulnerabilities:' at the top level");
+		return fail_at(c, root->offset,
+			       "expected a mapping with 'vulnerabilities:' at the top level");
 	static const char *const lists[] = {"vulnerabilities", "misconfigurations", "secrets",
 					    "licenses"};
 	for (size_t i = 0; i < root->n; i++) {
@@ -1526,8 +1619,8 @@ static int import_trivyignore_yaml(struct import_ctx *c, const char *text, size_
 		char where[48];
 		snprintf(where, sizeof where, "vulnerabilities[%zu]", i);
 		if (e->type != Y_MAP)
-			return fail_at(c, e->offset, "%s: expected 'id: ...' and the entry's other keys",
-				       where);
+			return fail_at(c, e->offset,
+				       "%s: expected 'id: ...' and the entry's other keys", where);
 		for (size_t k = 0; k < e->n; k++) {
 			int known = 0;
 			for (size_t m = 0; m < sizeof entry_keys / sizeof entry_keys[0]; m++)
@@ -1559,11 +1652,12 @@ static int import_trivyignore_yaml(struct import_ctx *c, const char *text, size_
 		size_t n_purls = purls && purls->type == Y_SEQ ? purls->n : 0;
 		size_t n_paths = paths && paths->type == Y_SEQ ? paths->n : 0;
 		if (n_paths && !n_purls)
-			return fail_at(c, ymap_key_offset(e, "paths"),
-				       "%s (%s): ignored by paths only, which cvetrail cannot express "
-				       "(a decision is about a package wherever it is): name the "
-				       "packages with purls",
-				       where, id->str);
+			return fail_at(
+				c, ymap_key_offset(e, "paths"),
+				"%s (%s): ignored by paths only, which cvetrail cannot express "
+				"(a decision is about a package wherever it is): name the "
+				"packages with purls",
+				where, id->str);
 		const struct ynode *exp = ymap_get(e, "expired_at");
 		const char *expires = NULL;
 		if (exp && exp->type != Y_NULL) {
@@ -1571,18 +1665,20 @@ static int import_trivyignore_yaml(struct import_ctx *c, const char *text, size_
 			long nanos;
 			char date[11];
 			if (exp->type != Y_SCALAR || parse_time(exp->str, &secs, &nanos, date) < 0)
-				return fail_at(c, exp->offset, "%s.expired_at: expected a YYYY-MM-DD date",
-					       where);
+				return fail_at(c, exp->offset,
+					       "%s.expired_at: expected a YYYY-MM-DD date", where);
 			expires = arena_strdup(&c->arena, date);
 		}
 		const struct ynode *statement = ymap_get(e, "statement");
 		if (statement && statement->type == Y_SEQ)
-			return fail_at(c, statement->offset, "%s.statement: expected a string", where);
+			return fail_at(c, statement->offset, "%s.statement: expected a string",
+				       where);
 		struct description desc;
-		parse_description(c, statement && statement->type == Y_SCALAR ? statement->str : "", 0,
-				  &desc);
+		parse_description(c, statement && statement->type == Y_SCALAR ? statement->str : "",
+				  0, &desc);
 		if (!n_purls) {
-			if ((rc = stage_described(c, id->str, NULL, &desc, expires, where, e->offset)) < 0)
+			if ((rc = stage_described(c, id->str, NULL, &desc, expires, where,
+						  e->offset)) < 0)
 				return rc;
 			continue;
 		}
@@ -1670,7 +1766,7 @@ enum cvt_vex_input_format cvt_vex_detect(const char *text, size_t len)
 		return f;
 	}
 	return looks_like_yaml(text, len) ? CVT_VEX_INPUT_TRIVYIGNORE_YAML
-					    : CVT_VEX_INPUT_TRIVYIGNORE;
+					  : CVT_VEX_INPUT_TRIVYIGNORE;
 }
 
 static int import_json(struct import_ctx *c, const char *text, size_t len)
@@ -1720,7 +1816,8 @@ int cvt_vex_import_buffer(struct cvt_ledger *l, const char *name, const char *te
 	else if (bad < len)
 		rc = fail_at(&c, bad, "invalid UTF-8 byte 0x%02x", (unsigned char)text[bad]);
 	else if (memchr(text, '\0', len))
-		rc = fail_at(&c, (size_t)((const char *)memchr(text, '\0', len) - text), "a NUL byte");
+		rc = fail_at(&c, (size_t)((const char *)memchr(text, '\0', len) - text),
+			     "a NUL byte");
 	else if (looks_like_yaml(text, len))
 		rc = import_trivyignore_yaml(&c, text, len);
 	else

@@ -33,6 +33,8 @@
  *    REASON (AUTHOR, DATE)") gives back its decision; any other entry is a
  *    risk acceptance: status affected, reason the comment or statement.
  *
+ * The line formats must be UTF-8 without NUL bytes (the ledger is JSON).
+ *
  * Where the format says nothing, author is `author`, date is `today`
  * (YYYY-MM-DD) and reason "imported from PATH". A not_affected statement
  * without a justification is refused (the ledger requires one), as is any

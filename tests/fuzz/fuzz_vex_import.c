@@ -40,8 +40,8 @@ static int same_decision(const struct cvt_decision *a, const struct cvt_decision
 {
 	return same(a->id, b->id) && same(a->package, b->package) && same(a->status, b->status) &&
 	       same(a->justification, b->justification) && same(a->reason, b->reason) &&
-	       same(a->author, b->author) && same(a->date, b->date) && same(a->expires, b->expires) &&
-	       same(a->severity, b->severity);
+	       same(a->author, b->author) && same(a->date, b->date) &&
+	       same(a->expires, b->expires) && same(a->severity, b->severity);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -74,10 +74,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("an export does not import again", &err, out.buf);
 		if (f == CVT_VEX_CYCLONEDX) {
 			if (back.n_decisions != l.n_decisions)
-				fail("CycloneDX round trip lost or gained decisions", NULL, out.buf);
+				fail("CycloneDX round trip lost or gained decisions", NULL,
+				     out.buf);
 			for (size_t i = 0; i < l.n_decisions; i++)
 				if (!same_decision(&l.decisions[i], &back.decisions[i]))
-					fail("CycloneDX round trip changed a decision", NULL, out.buf);
+					fail("CycloneDX round trip changed a decision", NULL,
+					     out.buf);
 		}
 		cvt_ledger_release(&back);
 		sb_release(&out);

@@ -97,7 +97,8 @@ static void build_ledger(struct cvt_ledger *l)
 		     "upgrade scheduled for sprint 12", "Jane Doe", "2026-11-21");
 	d.severity = "HIGH";
 	cvt_ledger_put(l, &d);
-	d = decision("CVE-2024-0001", NULL, "fixed", NULL, "patched in our fork", "Bob", "2026-11-22");
+	d = decision("CVE-2024-0001", NULL, "fixed", NULL, "patched in our fork", "Bob",
+		     "2026-11-22");
 	d.severity = "MEDIUM";
 	cvt_ledger_put(l, &d);
 	d = decision("CVE-2024-0002", NULL, "under_investigation", NULL, "looking at lodash usage",
@@ -122,7 +123,8 @@ static char *export(enum cvt_vex_format format, const struct cvt_ledger *l,
 static int equal_decision(const struct cvt_decision *a, const struct cvt_decision *b,
 			  int compare_provenance, int compare_severity)
 {
-#define SAME(field) ((!a->field && !b->field) || (a->field && b->field && !strcmp(a->field, b->field)))
+#define SAME(field) \
+	((!a->field && !b->field) || (a->field && b->field && !strcmp(a->field, b->field)))
 	int ok = SAME(id) && SAME(package) && SAME(status) && SAME(justification) && SAME(reason) &&
 		 SAME(expires);
 	if (compare_provenance)
@@ -229,7 +231,8 @@ static void test_oci_purl(void)
 		{"alpine:3.19", "pkg:oci/alpine?repository_url=index.docker.io%2Flibrary%2Falpine"},
 		{"docker.io/library/debian:12",
 		 "pkg:oci/debian?repository_url=index.docker.io%2Flibrary%2Fdebian"},
-		{"bitnami/redis:7", "pkg:oci/redis?repository_url=index.docker.io%2Fbitnami%2Fredis"},
+		{"bitnami/redis:7",
+		 "pkg:oci/redis?repository_url=index.docker.io%2Fbitnami%2Fredis"},
 		{"ghcr.io/acme/web:1.4.2", "pkg:oci/web?repository_url=ghcr.io%2Facme%2Fweb"},
 		{"ghcr.io/acme/web@sha256:0123abcd",
 		 "pkg:oci/web?repository_url=ghcr.io%2Facme%2Fweb"},
@@ -248,8 +251,20 @@ static void test_oci_purl(void)
 		sb_release(&sb);
 	}
 	static const char *const not_images[] = {
-		"", "testdata/fixtures/images/alpine-310.tar.gz", "image.tar", "Alpine:3", "/abs/path",
-		"./rel", "a b", "app:", "app@sha256", "app:-bad", "a..b", "a___b", "-app", "app-",
+		"",
+		"testdata/fixtures/images/alpine-310.tar.gz",
+		"image.tar",
+		"Alpine:3",
+		"/abs/path",
+		"./rel",
+		"a b",
+		"app:",
+		"app@sha256",
+		"app:-bad",
+		"a..b",
+		"a___b",
+		"-app",
+		"app-",
 		"https://github.com/knqyf263/trivy-ci-test",
 	};
 	for (size_t i = 0; i < sizeof not_images / sizeof not_images[0]; i++) {
@@ -291,9 +306,9 @@ static void test_vocabulary_maps(void)
 	for (const char *const *j = cvt_vex_justifications; *j; j++)
 		CHECK(cvt_vex_cdx_justification(*j) != NULL);
 	static const char *const cdx[] = {
-		"code_not_present",      "code_not_reachable",     "requires_configuration",
-		"requires_dependency",   "requires_environment",   "protected_by_compiler",
-		"protected_at_runtime",  "protected_at_perimeter", "protected_by_mitigating_control",
+		"code_not_present",     "code_not_reachable",     "requires_configuration",
+		"requires_dependency",  "requires_environment",   "protected_by_compiler",
+		"protected_at_runtime", "protected_at_perimeter", "protected_by_mitigating_control",
 	};
 	for (size_t i = 0; i < sizeof cdx / sizeof cdx[0]; i++) {
 		const char *back = cvt_vex_justification_from_cdx(cdx[i]);
@@ -303,14 +318,15 @@ static void test_vocabulary_maps(void)
 		CHECK(known);
 	}
 	/* Where the map is one to one, it round-trips. */
-	CHECK_STR(cvt_vex_justification_from_cdx(cvt_vex_cdx_justification(
-			  "vulnerable_code_not_in_execute_path")),
+	CHECK_STR(cvt_vex_justification_from_cdx(
+			  cvt_vex_cdx_justification("vulnerable_code_not_in_execute_path")),
 		  "vulnerable_code_not_in_execute_path");
 	CHECK_STR(cvt_vex_justification_from_cdx("protected_by_mitigating_control"),
 		  "inline_mitigations_already_exist");
 	CHECK(cvt_vex_status_suppresses("not_affected") && cvt_vex_status_suppresses("fixed"));
 	CHECK(!cvt_vex_status_suppresses("affected") &&
-	      !cvt_vex_status_suppresses("under_investigation") && !cvt_vex_status_suppresses(NULL));
+	      !cvt_vex_status_suppresses("under_investigation") &&
+	      !cvt_vex_status_suppresses(NULL));
 
 	enum cvt_vex_format f;
 	CHECK(cvt_vex_format_parse("openvex", &f) == 0 && f == CVT_VEX_OPENVEX);
@@ -1008,11 +1024,11 @@ static char *joined(const char *const *lines)
 	return sb_detach(&sb, NULL);
 }
 
-#define CHECK_LINES(actual, lines)                      \
-	do {                                            \
-		char *want_ = joined(lines);            \
-		CHECK_STR(actual, want_);               \
-		free(want_);                            \
+#define CHECK_LINES(actual, lines)           \
+	do {                                 \
+		char *want_ = joined(lines); \
+		CHECK_STR(actual, want_);    \
+		free(want_);                 \
 	} while (0)
 
 static void test_openvex_exact(void)
@@ -1089,9 +1105,9 @@ static void test_trivyignore_conflicts(void)
 {
 	struct cvt_ledger l;
 	cvt_ledger_init(&l);
-	struct cvt_decision d = decision("CVE-2023-38545", NULL, "not_affected",
-					 "vulnerable_code_not_present", "not built in", "Jane Doe",
-					 "2026-11-20");
+	struct cvt_decision d =
+		decision("CVE-2023-38545", NULL, "not_affected", "vulnerable_code_not_present",
+			 "not built in", "Jane Doe", "2026-11-20");
 	cvt_ledger_put(&l, &d);
 	d = decision("CVE-2023-38545", "pkg:deb/debian/libcurl4", "affected", NULL,
 		     "libcurl is used", "Jane Doe", "2026-11-21");
@@ -1108,8 +1124,9 @@ static void test_trivyignore_conflicts(void)
 	build_report(&r);
 	sb_reset(&warnings);
 	out = export(CVT_VEX_TRIVYIGNORE_YAML, &l, &r, NULL, &warnings);
-	CHECK(strstr(out, "  - id: \"CVE-2023-38545\"\n    purls:\n      - \"pkg:deb/debian/curl\"\n"
-			  "    statement:") != NULL);
+	CHECK(strstr(out,
+		     "  - id: \"CVE-2023-38545\"\n    purls:\n      - \"pkg:deb/debian/curl\"\n"
+		     "    statement:") != NULL);
 	CHECK(strstr(out, "libcurl4") == NULL);
 	CHECK_STR(warnings.buf, "");
 	free(out);
@@ -1170,14 +1187,17 @@ static void test_hostile_reason(void)
 			CHECK((unsigned char)*p >= 0x20 && *p != 0x7f);
 		line = end + 1;
 	}
-	CHECK(strstr(out, "\n# fixed: say \"no\" to </script><script>alert(1)</script>   and \\ back "
-			  "slash  done #not-a-comment: x (Mallory, 2026-11-20)\nCVE-2023-1111\n") != NULL);
+	CHECK(strstr(out,
+		     "\n# fixed: say \"no\" to </script><script>alert(1)</script>   and \\ back "
+		     "slash  done #not-a-comment: x (Mallory, 2026-11-20)\nCVE-2023-1111\n") !=
+	      NULL);
 	free(out);
 
 	/* .trivyignore.yaml: double-quoted with escapes; our reader gives back the text. */
 	out = export(CVT_VEX_TRIVYIGNORE_YAML, &l, &r, NULL, NULL);
-	CHECK(strstr(out, "statement: \"not_affected (vulnerable_code_not_present): say \\\"no\\\" to "
-			  "</script>") != NULL);
+	CHECK(strstr(out,
+		     "statement: \"not_affected (vulnerable_code_not_present): say \\\"no\\\" to "
+		     "</script>") != NULL);
 	CHECK(strchr(out, '\r') == NULL);
 	struct cvt_ledger back;
 	struct cvt_error err = CVT_ERROR_INIT;
@@ -1200,8 +1220,9 @@ static void test_hostile_reason(void)
 	struct strbuf sarif = STRBUF_INIT;
 	cvt_sarif_write(&r, &l, TODAY, &sarif);
 	CHECK(json_valid(sarif.buf) == 0);
-	CHECK(strstr(sarif.buf, "\"justification\": \"not_affected (vulnerable_code_not_present): say "
-				"\\\"no\\\" to </script>") != NULL);
+	CHECK(strstr(sarif.buf,
+		     "\"justification\": \"not_affected (vulnerable_code_not_present): say "
+		     "\\\"no\\\" to </script>") != NULL);
 	sb_release(&sarif);
 	cvt_report_release(&r);
 	cvt_ledger_release(&l);
@@ -1229,8 +1250,8 @@ static void test_determinism(void)
 	cvt_ledger_put(&l2, &d);
 	char *after_vex = export(CVT_VEX_OPENVEX, &l2, &r, NULL, NULL);
 	char *after_cdx = export(CVT_VEX_CYCLONEDX, &l2, &r, NULL, NULL);
-	CHECK(strncmp(strstr(before_vex, "urn:cvetrail:vex:"), strstr(after_vex, "urn:cvetrail:vex:"),
-		      81) != 0);
+	CHECK(strncmp(strstr(before_vex, "urn:cvetrail:vex:"),
+		      strstr(after_vex, "urn:cvetrail:vex:"), 81) != 0);
 	CHECK(strncmp(strstr(before_cdx, "urn:uuid:"), strstr(after_cdx, "urn:uuid:"), 45) != 0);
 	/* The serial number is an RFC 9562 version 8 UUID. */
 	const char *uuid = strstr(after_cdx, "urn:uuid:") + 9;
@@ -1304,7 +1325,8 @@ static void round_trip(enum cvt_vex_format format, const struct cvt_report *r, i
 	cvt_ledger_init(&back);
 	int rc = import_text(&back, "export", out, &err);
 	if (rc < 0)
-		fprintf(stderr, "  import of %s: %s\n", cvt_vex_format_name(format), err.message.buf);
+		fprintf(stderr, "  import of %s: %s\n", cvt_vex_format_name(format),
+			err.message.buf);
 	if (rc != (int)want.n_decisions || !equal_ledgers(&want, &back, provenance, severity)) {
 		fprintf(stderr, "  round trip through %s (%s report) differs:\n%s\n",
 			cvt_vex_format_name(format), r ? "with" : "without", out);
@@ -1440,14 +1462,16 @@ static void test_import_openvex(void)
 		{"{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": [{\"vulnerability\": "
 		 "{\"name\": \"CVE-1\"}, \"status\": \"fixed\", \"timestamp\": \"yesterday\"}]}",
 		 "statements[0]: timestamp 'yesterday' is not an RFC 3339 date-time"},
-		{"{\"@context\": \"https://openvex.dev/ns/v0.2.0\"}", "statements: expected an array"},
+		{"{\"@context\": \"https://openvex.dev/ns/v0.2.0\"}",
+		 "statements: expected an array"},
 		{"[\"not\", \"a\", \"document\"]", "not an OpenVEX document, a CycloneDX BOM"},
 		{"{\"hello\": 1}", "not an OpenVEX document, a CycloneDX BOM"},
 		{"{\"statements\": [", "doc.json:"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cvt_ledger_init(&l);
-		struct cvt_decision keep = decision("CVE-0", NULL, "fixed", NULL, "kept", "A", TODAY);
+		struct cvt_decision keep =
+			decision("CVE-0", NULL, "fixed", NULL, "kept", "A", TODAY);
 		cvt_ledger_put(&l, &keep);
 		CHECK(import_text(&l, "doc.json", bad[i].doc, &err) < 0);
 		struct strbuf line = STRBUF_INIT;
@@ -1461,7 +1485,8 @@ static void test_import_openvex(void)
 	}
 	/* A document with no statement imports nothing. */
 	cvt_ledger_init(&l);
-	CHECK(import_text(&l, "x", "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": []}",
+	CHECK(import_text(&l, "x",
+			  "{\"@context\": \"https://openvex.dev/ns/v0.2.0\", \"statements\": []}",
 			  &err) == 0);
 	CHECK(l.n_decisions == 0);
 	cvt_ledger_release(&l);
@@ -1547,7 +1572,8 @@ static void test_import_cyclonedx(void)
 		 "vulnerabilities[0].affects[0].ref: 'nowhere' names no package URL"},
 		{"{\"bomFormat\": \"CycloneDX\", \"vulnerabilities\": [{\"id\": \"CVE-1\"}]}",
 		 "none has an analysis: this is a scan result (VDR), not a VEX"},
-		{"{\"bomFormat\": \"CycloneDX\", \"components\": []}", "without vulnerabilities is not a VEX"},
+		{"{\"bomFormat\": \"CycloneDX\", \"components\": []}",
+		 "without vulnerabilities is not a VEX"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cvt_ledger_init(&l);
@@ -1619,7 +1645,8 @@ static void test_import_trivyignore(void)
 	CHECK(import_text(&l, ".trivyignore", "CVE-1\nCVE-2 exp:2026-02-30\n", &err) < 0);
 	struct strbuf line = STRBUF_INIT;
 	cvt_error_format(&err, &line);
-	CHECK_STR(line.buf, ".trivyignore:2:7: CVE-2: exp:2026-02-30 is not a YYYY-MM-DD date (byte 12)");
+	CHECK_STR(line.buf,
+		  ".trivyignore:2:7: CVE-2: exp:2026-02-30 is not a YYYY-MM-DD date (byte 12)");
 	CHECK(l.n_decisions == 0);
 	sb_release(&line);
 	cvt_ledger_release(&l);
@@ -1698,15 +1725,20 @@ static void test_import_trivyignore_yaml(void)
 	} bad[] = {
 		{"vulnerabilities:\n  - id: CVE-1\n    paths:\n      - \"a/b\"\n",
 		 "x.yaml:3:5: vulnerabilities[0] (CVE-1): ignored by paths only"},
-		{"vulnerabilities:\n  - id: &anchor CVE-1\n", "x.yaml:2:9: '&' starts a YAML feature"},
+		{"vulnerabilities:\n  - id: &anchor CVE-1\n",
+		 "x.yaml:2:9: '&' starts a YAML feature"},
 		{"vulnerabilities:\n  - id: CVE-1\n    statement: |\n      text\n",
 		 "x.yaml:3:16: '|' starts a YAML feature"},
-		{"vulnerabilities:\n  - id: CVE-1\n    statement: \"open\n", "x.yaml:3:16: unterminated quoted string"},
-		{"vulnerabilities:\n  - id: CVE-1\n\tpurls: []\n", "x.yaml:3:1: a tab in the indentation"},
+		{"vulnerabilities:\n  - id: CVE-1\n    statement: \"open\n",
+		 "x.yaml:3:16: unterminated quoted string"},
+		{"vulnerabilities:\n  - id: CVE-1\n\tpurls: []\n",
+		 "x.yaml:3:1: a tab in the indentation"},
 		{"vulnerabilities:\n  - id: CVE-1\n    owner: me\n",
 		 "x.yaml:3:5: vulnerabilities[0]: unknown key 'owner'"},
-		{"vulnerabilities:\n  - id: CVE-1\n      purls: []\n", "x.yaml:3:7: unexpected indentation"},
-		{"vulnerabilities:\n  - id: CVE-1\n    id: CVE-2\n", "x.yaml:3:5: duplicate key 'id'"},
+		{"vulnerabilities:\n  - id: CVE-1\n      purls: []\n",
+		 "x.yaml:3:7: unexpected indentation"},
+		{"vulnerabilities:\n  - id: CVE-1\n    id: CVE-2\n",
+		 "x.yaml:3:5: duplicate key 'id'"},
 		{"vulnerabilities: {id: x}\n", "x.yaml:1:18: '{' starts a YAML feature"},
 		{"ignores:\n  - id: CVE-1\n", "x.yaml:1:1: unknown key 'ignores'"},
 		{"vulnerabilities:\n  - id: CVE-1\n---\nvulnerabilities:\n",
@@ -1718,7 +1750,8 @@ static void test_import_trivyignore_yaml(void)
 		{"vulnerabilities:\n  - id: CVE-1\n    expired_at: soon\n",
 		 "x.yaml:3:17: vulnerabilities[0].expired_at: expected a YYYY-MM-DD date"},
 		{"vulnerabilities:\n  - - CVE-1\n", "x.yaml:2:5: nested lists"},
-		{"vulnerabilities:\n  - CVE-1\n", "x.yaml:2:5: vulnerabilities[0]: expected 'id: ...'"},
+		{"vulnerabilities:\n  - CVE-1\n",
+		 "x.yaml:2:5: vulnerabilities[0]: expected 'id: ...'"},
 	};
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		cvt_ledger_init(&l);
@@ -1733,17 +1766,16 @@ static void test_import_trivyignore_yaml(void)
 		cvt_ledger_release(&l);
 	}
 	/* CRLF, a byte order mark, quoted keys, comments anywhere, a date-time expiry (in UTC). */
-	static const char crlf[] =
-		"\xef\xbb\xbf# c\r\n"
-		"vulnerabilities:\r\n"
-		"  # inside\r\n"
-		"  - \"id\": \"CVE-1\"\r\n"
-		"    purls: [\"pkg:npm/a,b@1\", pkg:npm/c ]\r\n"
-		"      # deeper comment\r\n"
-		"    statement: plain text # a comment\r\n"
-		"\r\n"
-		"  -   id: CVE-2\r\n"
-		"      expired_at: 2026-01-02T01:00:00+05:00\r\n";
+	static const char crlf[] = "\xef\xbb\xbf# c\r\n"
+				   "vulnerabilities:\r\n"
+				   "  # inside\r\n"
+				   "  - \"id\": \"CVE-1\"\r\n"
+				   "    purls: [\"pkg:npm/a,b@1\", pkg:npm/c ]\r\n"
+				   "      # deeper comment\r\n"
+				   "    statement: plain text # a comment\r\n"
+				   "\r\n"
+				   "  -   id: CVE-2\r\n"
+				   "      expired_at: 2026-01-02T01:00:00+05:00\r\n";
 	cvt_ledger_init(&l);
 	CHECK(import_text(&l, "x.yaml", crlf, &err) == 3);
 	if (l.n_decisions == 3) {
@@ -1789,16 +1821,17 @@ static void test_sarif_exact(void)
 	struct cvt_report moved;
 	cvt_report_init(&moved);
 	moved.artifact_name = "ghcr.io/acme/web:1.5.0";
-	struct cvt_finding *f = add_finding(&moved, "CVE-2023-38545 pkg:deb/debian/curl",
-					    "CVE-2023-38545", "pkg:deb/debian/curl", "curl",
-					    CVT_SEV_HIGH);
+	struct cvt_finding *f =
+		add_finding(&moved, "CVE-2023-38545 pkg:deb/debian/curl", "CVE-2023-38545",
+			    "pkg:deb/debian/curl", "curl", CVT_SEV_HIGH);
 	f->installed_version = "7.88.1-10+deb12u2";
 	cvt_finding_add_location(&moved, f, "ghcr.io/acme/web:1.5.0 (debian 12.5)", NULL,
 				 "7.88.1-10+deb12u2");
 	cvt_report_finish(&moved);
 	cvt_sarif_write(&moved, NULL, TODAY, &out);
-	CHECK(strstr(out.buf, "\"cvetrailFindingKey/v1\": "
-			      "\"311d6fea650735f488c29b00995f60c077c4ab885d3a93d00721f84b7337a932\"") !=
+	CHECK(strstr(out.buf,
+		     "\"cvetrailFindingKey/v1\": "
+		     "\"311d6fea650735f488c29b00995f60c077c4ab885d3a93d00721f84b7337a932\"") !=
 	      NULL);
 	CHECK(strstr(out.buf, "\"uri\": \"acme/web\"") != NULL);
 	sb_release(&out);
