@@ -41,6 +41,23 @@ const struct cvt_command_doc cmd_normalize_doc = {
 	.options = normalize_options,
 };
 
+struct atomic_sink {
+	struct cvt_atomic_file file;
+	struct cvt_error *err;
+};
+
+static int write_to_file(void *ctx, const char *data, size_t len)
+{
+	struct atomic_sink *sink = ctx;
+	return cvt_atomic_write(&sink->file, data, len, sink->err);
+}
+
+static int write_to_stdout(void *ctx, const char *data, size_t len)
+{
+	(void)ctx;
+	return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
+
 int cmd_normalize(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -99,13 +116,29 @@ int cmd_normalize(int argc, char **argv)
 			goto out;
 		}
 		cvt_sarif_write(&report, &ledger, today.text, &out);
-	} else {
-		cvt_report_write(&report, &out);
+		if (output) {
+			if (cvt_write_file_atomic(output, out.buf, out.len, &err) < 0)
+				status = cmd_report_error(&err);
+		} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+			status = cmd_die("cannot write to standard output");
+		}
+		goto out;
 	}
+	/* The canonical report is written as it is built, a megabyte at a time. */
 	if (output) {
-		if (cvt_write_file_atomic(output, out.buf, out.len, &err) < 0)
+		struct atomic_sink sink = {.err = &err};
+		if (cvt_atomic_open(&sink.file, output, &err) < 0) {
 			status = cmd_report_error(&err);
-	} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
+			goto out;
+		}
+		if (cvt_report_write_chunked(&report, &out, write_to_file, &sink) < 0) {
+			cvt_atomic_abort(&sink.file);
+			status = cmd_report_error(&err);
+		} else if (cvt_atomic_commit(&sink.file, &err) < 0) {
+			status = cmd_report_error(&err);
+		}
+	} else if (cvt_report_write_chunked(&report, &out, write_to_stdout, NULL) < 0 ||
+		   fflush(stdout) != 0) {
 		status = cmd_die("cannot write to standard output");
 	}
 out:

@@ -139,64 +139,100 @@ static void sweep_dead_temporaries(const char *dir, const char *base)
 	closedir(d);
 }
 
-int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct cvt_error *err)
+int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_error *err)
 {
-	struct strbuf dir = STRBUF_INIT, tmp = STRBUF_INIT;
-	int rc = CVT_OK, fd = -1;
 	const char *slash = strrchr(path, '/');
+	int rc;
+	f->fd = -1;
+	sb_init(&f->path, 0);
+	sb_init(&f->tmp, 0);
+	sb_init(&f->dir, 0);
+	sb_addstr(&f->path, path);
 	if (slash)
-		sb_add(&dir, path, (size_t)(slash - path) + (slash == path));
+		sb_add(&f->dir, path, (size_t)(slash - path) + (slash == path));
 	else
-		sb_addch(&dir, '.');
-	if (slash && (rc = cvt_mkdirs(dir.buf, err)) < 0)
-		goto out;
-
-	sweep_dead_temporaries(dir.buf, slash ? slash + 1 : path);
-	sb_addf(&tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
-	fd = mkstemp(tmp.buf);
-	if (fd < 0) {
+		sb_addch(&f->dir, '.');
+	if (slash && (rc = cvt_mkdirs(f->dir.buf, err)) < 0) {
+		cvt_atomic_abort(f);
+		return rc;
+	}
+	sweep_dead_temporaries(f->dir.buf, slash ? slash + 1 : path);
+	sb_addf(&f->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
+	f->fd = mkstemp(f->tmp.buf);
+	if (f->fd < 0) {
 		cvt_error_set_file(err, path);
 		rc = cvt_error_set(err, CVT_EIO, "cannot create temporary file: %s", strerror(errno));
-		sb_reset(&tmp);
-		goto out;
+		sb_reset(&f->tmp);
+		cvt_atomic_abort(f);
+		return rc;
 	}
 	/* mkstemp creates 0600; a report or ledger is an ordinary shared file. */
 	mode_t mask = umask(0);
 	umask(mask);
 	struct stat st;
 	if (stat(path, &st) == 0)
-		fchmod(fd, st.st_mode & 07777);
+		fchmod(f->fd, st.st_mode & 07777);
 	else
-		fchmod(fd, 0666 & ~mask);
-	if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
-		cvt_error_set_file(err, path);
+		fchmod(f->fd, 0666 & ~mask);
+	return CVT_OK;
+}
+
+int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, struct cvt_error *err)
+{
+	if (write_all(f->fd, data, len) < 0) {
+		cvt_error_set_file(err, f->path.buf);
+		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
+	}
+	return CVT_OK;
+}
+
+int cvt_atomic_commit(struct cvt_atomic_file *f, struct cvt_error *err)
+{
+	int rc = CVT_OK;
+	if (fsync(f->fd) < 0 || close(f->fd) < 0) {
+		f->fd = -1;
+		cvt_error_set_file(err, f->path.buf);
 		rc = cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
 		goto out;
 	}
-	if (close(fd) < 0) {
-		fd = -1;
-		cvt_error_set_file(err, path);
-		rc = cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
-		goto out;
-	}
-	fd = -1;
-	if (rename(tmp.buf, path) < 0) {
-		cvt_error_set_file(err, path);
+	f->fd = -1;
+	if (rename(f->tmp.buf, f->path.buf) < 0) {
+		cvt_error_set_file(err, f->path.buf);
 		rc = cvt_error_set(err, CVT_EIO, "cannot replace: %s", strerror(errno));
 		goto out;
 	}
-	sb_reset(&tmp);
-	int dfd = open(dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	sb_reset(&f->tmp);
+	int dfd = open(f->dir.buf, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (dfd >= 0) {
 		fsync(dfd);
 		close(dfd);
 	}
 out:
-	if (fd >= 0)
-		close(fd);
-	if (tmp.len)
-		unlink(tmp.buf);
-	sb_release(&tmp);
-	sb_release(&dir);
+	cvt_atomic_abort(f);
 	return rc;
+}
+
+void cvt_atomic_abort(struct cvt_atomic_file *f)
+{
+	if (f->fd >= 0)
+		close(f->fd);
+	f->fd = -1;
+	if (f->tmp.len)
+		unlink(f->tmp.buf);
+	sb_release(&f->tmp);
+	sb_release(&f->path);
+	sb_release(&f->dir);
+}
+
+int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct cvt_error *err)
+{
+	struct cvt_atomic_file f;
+	int rc = cvt_atomic_open(&f, path, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = cvt_atomic_write(&f, data, len, err)) < 0) {
+		cvt_atomic_abort(&f);
+		return rc;
+	}
+	return cvt_atomic_commit(&f, err);
 }

@@ -4,6 +4,7 @@
 #include <stddef.h>
 
 #include "error.h"
+#include "strbuf.h"
 
 /*
  * Reads a whole file ("-" reads standard input) into a malloc()ed buffer
@@ -20,6 +21,21 @@ int cvt_read_file(const char *path, char **data, size_t *len, struct cvt_error *
  * and no temporary file is left behind.
  */
 int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct cvt_error *err);
+
+/*
+ * The same in steps, for output too big to build in memory first:
+ * open (temporary file created), write any number of times, then commit
+ * (fsync, rename, fsync the folder) or abort (temporary file removed).
+ * commit and abort release `f` whatever happens.
+ */
+struct cvt_atomic_file {
+	struct strbuf path, tmp, dir;
+	int fd;
+};
+int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_error *err);
+int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, struct cvt_error *err);
+int cvt_atomic_commit(struct cvt_atomic_file *f, struct cvt_error *err);
+void cvt_atomic_abort(struct cvt_atomic_file *f);
 
 /* Creates `dir` and its parents (mode 0777 & ~umask). */
 int cvt_mkdirs(const char *dir, struct cvt_error *err);

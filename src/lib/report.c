@@ -214,6 +214,8 @@ const struct cvt_finding *cvt_report_find(const struct cvt_report *r, const char
 	return NULL;
 }
 
+enum { REPORT_WRITE_CHUNK = 1 << 20 };
+
 static const char *const severity_names[CVT_SEV_COUNT] = {"UNKNOWN", "LOW", "MEDIUM", "HIGH",
 							    "CRITICAL"};
 
@@ -291,6 +293,12 @@ static void write_finding(struct json_writer *w, const struct cvt_finding *f)
 
 void cvt_report_write(const struct cvt_report *r, struct strbuf *out)
 {
+	cvt_report_write_chunked(r, out, NULL, NULL);
+}
+
+int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
+			     int (*flush)(void *ctx, const char *data, size_t len), void *ctx)
+{
 	struct json_writer w;
 	json_writer_init(&w, out, 2);
 	json_begin_object(&w);
@@ -324,9 +332,24 @@ void cvt_report_write(const struct cvt_report *r, struct strbuf *out)
 	json_end_object(&w);
 	json_key(&w, "findings");
 	json_begin_array(&w);
-	for (size_t i = 0; i < r->n_findings; i++)
+	for (size_t i = 0; i < r->n_findings; i++) {
 		write_finding(&w, &r->findings[i]);
+		/* The writer keeps no state in the buffer, so it can be emptied between findings. */
+		if (flush && out->len >= REPORT_WRITE_CHUNK) {
+			int rc = flush(ctx, out->buf, out->len);
+			if (rc < 0)
+				return rc;
+			sb_reset(out);
+		}
+	}
 	json_end_array(&w);
 	json_end_object(&w);
 	json_writer_finish(&w);
+	if (flush && out->len) {
+		int rc = flush(ctx, out->buf, out->len);
+		if (rc < 0)
+			return rc;
+		sb_reset(out);
+	}
+	return 0;
 }

@@ -85,6 +85,13 @@ const struct cvt_finding *cvt_report_find(const struct cvt_report *r, const char
 
 /* Writes the canonical JSON (schema cvetrail/report/1), ending in a newline. */
 void cvt_report_write(const struct cvt_report *r, struct strbuf *out);
+/*
+ * The same, handing the text to `flush` about every megabyte (and at the
+ * end) so a large report is never held in memory whole; `out` is the
+ * reused buffer. Stops at the first negative return of `flush` and returns it.
+ */
+int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
+			     int (*flush)(void *ctx, const char *data, size_t len), void *ctx);
 
 enum cvt_severity cvt_severity_parse(const char *s); /* case-insensitive; Negligible -> LOW; else UNKNOWN */
 const char *cvt_severity_name(enum cvt_severity s);  /* "CRITICAL" ... "UNKNOWN" */
