@@ -52,7 +52,7 @@ struct group {
 	int n_paths; /* entries per CVE and package: PkgPaths of a language package */
 	uint32_t n_cves;
 	uint32_t first_cve;
-	uint32_t n_new;    /* day 1: CVEs published since day 0 */
+	uint32_t n_new; /* day 1: CVEs published since day 0 */
 	uint32_t first_new;
 	char base[64];
 };
@@ -159,10 +159,22 @@ static void close_container(int ch)
 	putc(ch, out);
 }
 
-static void begin_object(const char *key) { open_container(key, '{'); }
-static void end_object(void) { close_container('}'); }
-static void begin_array(const char *key) { open_container(key, '['); }
-static void end_array(void) { close_container(']'); }
+static void begin_object(const char *key)
+{
+	open_container(key, '{');
+}
+static void end_object(void)
+{
+	close_container('}');
+}
+static void begin_array(const char *key)
+{
+	open_container(key, '[');
+}
+static void end_array(void)
+{
+	close_container(']');
+}
 
 /* `s` is written as it is: callers pass text that is already valid JSON string content. */
 static void str(const char *key, const char *s)
@@ -215,7 +227,7 @@ static const char *const syllables[] = {
 	"in", "io", "ja", "ka", "ke", "ki", "la", "le", "li", "lo", "lu", "ma", "me", "mi", "mo",
 	"na", "ne", "ni", "no", "nu", "op", "or", "pa", "pe", "pi", "po", "qu", "ra", "re", "ri",
 	"ro", "ru", "sa", "se", "si", "so", "ta", "te", "ti", "to", "tu", "ur", "va", "ve", "vi",
-	"xa", "xe", "yo", "za", "ze", "zi", "zo", "x", "z", "k", "p", "t", "s", "n", "m",
+	"xa", "xe", "yo", "za", "ze", "zi", "zo", "x",  "z",  "k",  "p",  "t",  "s",  "n",  "m",
 };
 #define N_SYLLABLES (sizeof syllables / sizeof syllables[0])
 
@@ -228,37 +240,223 @@ static void word_name(struct rng *r, char *buf, size_t size, int min_syl, int ma
 }
 
 static const char *const words[] = {
-	"a", "an", "the", "in", "of", "to", "and", "or", "via", "with", "when", "before", "after",
-	"which", "could", "allows", "remote", "local", "attackers", "attacker", "unauthenticated",
-	"authenticated", "users", "to", "cause", "denial", "of", "service", "memory", "corruption",
-	"heap-based", "stack-based", "buffer", "overflow", "over-read", "underflow", "integer",
-	"use-after-free", "double", "free", "NULL", "pointer", "dereference", "out-of-bounds",
-	"read", "write", "crafted", "file", "request", "packet", "certificate", "header", "URL",
-	"input", "string", "archive", "image", "font", "response", "function", "parser", "handler",
-	"component", "module", "library", "decoder", "encoder", "connection", "session", "cookie",
-	"token", "signature", "validation", "check", "length", "size", "loop", "recursion",
-	"infinite", "excessive", "consumption", "CPU", "disk", "arbitrary", "code", "execution",
-	"command", "injection", "SQL", "cross-site", "scripting", "XSS", "request", "forgery",
-	"information", "disclosure", "sensitive", "data", "exposure", "privilege", "escalation",
-	"bypass", "restriction", "access", "control", "race", "condition", "time-of-check",
-	"time-of-use", "symlink", "attack", "path", "traversal", "directory", "temporary",
-	"predictable", "random", "numbers", "weak", "cryptographic", "algorithm", "timing",
-	"side-channel", "padding", "oracle", "downgrade", "TLS", "handshake", "renegotiation",
-	"affected", "versions", "prior", "is", "was", "are", "fixed", "patched", "upstream",
-	"vulnerability", "issue", "flaw", "discovered", "found", "reported", "exists", "does",
-	"not", "properly", "correctly", "sanitize", "validate", "handle", "limit", "restrict",
-	"escape", "neutralize", "special", "elements", "used", "during", "processing", "parsing",
-	"decoding", "rendering", "loading", "configuration", "default", "setting", "option",
-	"specially", "malicious", "untrusted", "network", "adjacent", "physical", "context",
-	"process", "kernel", "daemon", "client", "server", "proxy", "browser", "application",
+	"a",
+	"an",
+	"the",
+	"in",
+	"of",
+	"to",
+	"and",
+	"or",
+	"via",
+	"with",
+	"when",
+	"before",
+	"after",
+	"which",
+	"could",
+	"allows",
+	"remote",
+	"local",
+	"attackers",
+	"attacker",
+	"unauthenticated",
+	"authenticated",
+	"users",
+	"to",
+	"cause",
+	"denial",
+	"of",
+	"service",
+	"memory",
+	"corruption",
+	"heap-based",
+	"stack-based",
+	"buffer",
+	"overflow",
+	"over-read",
+	"underflow",
+	"integer",
+	"use-after-free",
+	"double",
+	"free",
+	"NULL",
+	"pointer",
+	"dereference",
+	"out-of-bounds",
+	"read",
+	"write",
+	"crafted",
+	"file",
+	"request",
+	"packet",
+	"certificate",
+	"header",
+	"URL",
+	"input",
+	"string",
+	"archive",
+	"image",
+	"font",
+	"response",
+	"function",
+	"parser",
+	"handler",
+	"component",
+	"module",
+	"library",
+	"decoder",
+	"encoder",
+	"connection",
+	"session",
+	"cookie",
+	"token",
+	"signature",
+	"validation",
+	"check",
+	"length",
+	"size",
+	"loop",
+	"recursion",
+	"infinite",
+	"excessive",
+	"consumption",
+	"CPU",
+	"disk",
+	"arbitrary",
+	"code",
+	"execution",
+	"command",
+	"injection",
+	"SQL",
+	"cross-site",
+	"scripting",
+	"XSS",
+	"request",
+	"forgery",
+	"information",
+	"disclosure",
+	"sensitive",
+	"data",
+	"exposure",
+	"privilege",
+	"escalation",
+	"bypass",
+	"restriction",
+	"access",
+	"control",
+	"race",
+	"condition",
+	"time-of-check",
+	"time-of-use",
+	"symlink",
+	"attack",
+	"path",
+	"traversal",
+	"directory",
+	"temporary",
+	"predictable",
+	"random",
+	"numbers",
+	"weak",
+	"cryptographic",
+	"algorithm",
+	"timing",
+	"side-channel",
+	"padding",
+	"oracle",
+	"downgrade",
+	"TLS",
+	"handshake",
+	"renegotiation",
+	"affected",
+	"versions",
+	"prior",
+	"is",
+	"was",
+	"are",
+	"fixed",
+	"patched",
+	"upstream",
+	"vulnerability",
+	"issue",
+	"flaw",
+	"discovered",
+	"found",
+	"reported",
+	"exists",
+	"does",
+	"not",
+	"properly",
+	"correctly",
+	"sanitize",
+	"validate",
+	"handle",
+	"limit",
+	"restrict",
+	"escape",
+	"neutralize",
+	"special",
+	"elements",
+	"used",
+	"during",
+	"processing",
+	"parsing",
+	"decoding",
+	"rendering",
+	"loading",
+	"configuration",
+	"default",
+	"setting",
+	"option",
+	"specially",
+	"malicious",
+	"untrusted",
+	"network",
+	"adjacent",
+	"physical",
+	"context",
+	"process",
+	"kernel",
+	"daemon",
+	"client",
+	"server",
+	"proxy",
+	"browser",
+	"application",
 };
 #define N_WORDS (sizeof words / sizeof words[0])
 
 /* Real advisories carry names, product marks and quotes in many scripts. */
 static const char *const non_ascii[] = {
-	"naïve", "façade", "Größe", "über", "résumé", "Ångström", "—", "“quoted”", "‘single’",
-	"…", "→", "≤", "±", "µs", "©", "™", "日本語の説明", "中文描述", "Ελληνικά", "русский",
-	"한국어", "עברית", "🙂", "🔒", "Zürich", "Kraków", "São Paulo", "Ærøskøbing",
+	"naïve",
+	"façade",
+	"Größe",
+	"über",
+	"résumé",
+	"Ångström",
+	"—",
+	"“quoted”",
+	"‘single’",
+	"…",
+	"→",
+	"≤",
+	"±",
+	"µs",
+	"©",
+	"™",
+	"日本語の説明",
+	"中文描述",
+	"Ελληνικά",
+	"русский",
+	"한국어",
+	"עברית",
+	"🙂",
+	"🔒",
+	"Zürich",
+	"Kraków",
+	"São Paulo",
+	"Ærøskøbing",
 };
 #define N_NON_ASCII (sizeof non_ascii / sizeof non_ascii[0])
 
@@ -357,10 +555,11 @@ static void sentence(struct rng *r, struct text *t, const char *cve)
 			text_add(t, " ");
 			text_add(t, non_ascii[below(r, N_NON_ASCII)]);
 		} else if (x < 22) {
-			text_addf(t, " \\\"%s %s\\\"", words[below(r, N_WORDS)], words[below(r, N_WORDS)]);
+			text_addf(t, " \\\"%s %s\\\"", words[below(r, N_WORDS)],
+				  words[below(r, N_WORDS)]);
 		} else if (x < 27) {
-			text_addf(t, " (versions \\u003c %u.%u.%u)", between(r, 0, 9), between(r, 0, 30),
-				  between(r, 0, 20));
+			text_addf(t, " (versions \\u003c %u.%u.%u)", between(r, 0, 9),
+				  between(r, 0, 30), between(r, 0, 20));
 		} else if (x < 30) {
 			text_addf(t, " (%s)", cve);
 		} else if (x < 32) {
@@ -386,8 +585,8 @@ static void description(struct rng *r, struct text *t, const char *cve)
 }
 
 static const char *const vendors[] = {
-	"alma", "amazon", "cbl-mariner", "debian", "ghsa", "nvd", "oracle-oval", "photon",
-	"redhat", "rocky", "ubuntu",
+	"alma",        "amazon", "cbl-mariner", "debian", "ghsa",   "nvd",
+	"oracle-oval", "photon", "redhat",      "rocky",  "ubuntu",
 };
 #define N_VENDORS (sizeof vendors / sizeof vendors[0])
 
@@ -402,26 +601,30 @@ static int severity_of(uint32_t k)
 static int score_for(struct rng *r, int sev)
 {
 	switch (sev) {
-	case 4: return (int)between(r, 90, 100);
-	case 3: return (int)between(r, 70, 89);
-	case 2: return (int)between(r, 40, 69);
-	default: return (int)between(r, 10, 39);
+	case 4:
+		return (int)between(r, 90, 100);
+	case 3:
+		return (int)between(r, 70, 89);
+	case 2:
+		return (int)between(r, 40, 69);
+	default:
+		return (int)between(r, 10, 39);
 	}
 }
 
 static void cvss_vector(struct rng *r, char *buf, size_t size)
 {
-	static const char *const av = "NALP", *const lh = "LH", *const nlh = "NLH", *const nr = "NR",
-			  *const uc = "UC";
-	snprintf(buf, size, "CVSS:3.1/AV:%c/AC:%c/PR:%c/UI:%c/S:%c/C:%c/I:%c/A:%c",
-		 av[below(r, 4)], lh[below(r, 2)], nlh[below(r, 3)], nr[below(r, 2)],
-		 uc[below(r, 2)], nlh[below(r, 3)], nlh[below(r, 3)], nlh[below(r, 3)]);
+	static const char *const av = "NALP", *const lh = "LH", *const nlh = "NLH",
+				 *const nr = "NR", *const uc = "UC";
+	snprintf(buf, size, "CVSS:3.1/AV:%c/AC:%c/PR:%c/UI:%c/S:%c/C:%c/I:%c/A:%c", av[below(r, 4)],
+		 lh[below(r, 2)], nlh[below(r, 3)], nr[below(r, 2)], uc[below(r, 2)],
+		 nlh[below(r, 3)], nlh[below(r, 3)], nlh[below(r, 3)]);
 }
 
 static void v2_vector(struct rng *r, char *buf, size_t size)
 {
 	static const char *const av = "NAL", *const lmh = "LMH", *const nsm = "NSM",
-			  *const npc = "NPC";
+				 *const npc = "NPC";
 	snprintf(buf, size, "AV:%c/AC:%c/Au:%c/C:%c/I:%c/A:%c", av[below(r, 3)], lmh[below(r, 3)],
 		 nsm[below(r, 3)], npc[below(r, 3)], npc[below(r, 3)], npc[below(r, 3)]);
 }
@@ -502,23 +705,29 @@ static void make_packages(void)
 				switch (e) {
 				case ECO_DEB:
 					if (i == 1 && n > 2 && below(&r, 2))
-						snprintf(p->name, sizeof p->name, "lib%s%u", g->base, between(&r, 0, 9));
+						snprintf(p->name, sizeof p->name, "lib%s%u",
+							 g->base, between(&r, 0, 9));
 					else
-						snprintf(p->name, sizeof p->name, "%s%s", g->base, deb_suffix[i % 6]);
-					snprintf(p->version, sizeof p->version, "%u.%u.%u-%u+deb12u%u", major,
-						 minor, patch, between(&r, 1, 5), between(&r, 1, 3));
-					snprintf(p->fixed, sizeof p->fixed, "%u.%u.%u-%u+deb12u%u", major, minor,
-						 patch, between(&r, 1, 5), between(&r, 4, 9));
+						snprintf(p->name, sizeof p->name, "%s%s", g->base,
+							 deb_suffix[i % 6]);
+					snprintf(p->version, sizeof p->version,
+						 "%u.%u.%u-%u+deb12u%u", major, minor, patch,
+						 between(&r, 1, 5), between(&r, 1, 3));
+					snprintf(p->fixed, sizeof p->fixed, "%u.%u.%u-%u+deb12u%u",
+						 major, minor, patch, between(&r, 1, 5),
+						 between(&r, 4, 9));
 					p->layer = below(&r, 10) < 7 ? 0 : (int)between(&r, 1, 2);
 					break;
 				case ECO_JAR:
 					word_name(&r, scope, sizeof scope, 2, 3);
-					snprintf(p->name, sizeof p->name, "org.%s:%s-core", scope, g->base);
+					snprintf(p->name, sizeof p->name, "org.%s:%s-core", scope,
+						 g->base);
 					goto semver;
 				case ECO_NPM:
 					if (below(&r, 5) == 0) {
 						word_name(&r, scope, sizeof scope, 2, 3);
-						snprintf(p->name, sizeof p->name, "@%s/%s", scope, g->base);
+						snprintf(p->name, sizeof p->name, "@%s/%s", scope,
+							 g->base);
 					} else {
 						snprintf(p->name, sizeof p->name, "%s", g->base);
 					}
@@ -528,12 +737,13 @@ static void make_packages(void)
 					goto semver;
 				case ECO_GO:
 					word_name(&r, scope, sizeof scope, 2, 3);
-					snprintf(p->name, sizeof p->name, "github.com/%s/%s", scope, g->base);
-				semver:
+					snprintf(p->name, sizeof p->name, "github.com/%s/%s", scope,
+						 g->base);
+semver:
 					snprintf(p->version, sizeof p->version, "%s%u.%u.%u",
 						 e == ECO_GO ? "v" : "", major, minor, patch);
-					snprintf(p->fixed, sizeof p->fixed, "%s%u.%u.%u", e == ECO_GO ? "v" : "",
-						 major, minor + 1, 0u);
+					snprintf(p->fixed, sizeof p->fixed, "%s%u.%u.%u",
+						 e == ECO_GO ? "v" : "", major, minor + 1, 0u);
 					p->layer = 3 + e;
 					break;
 				}
@@ -584,26 +794,28 @@ static void assign_cves(long total)
 			w[i] *= 0.3;
 		sum += w[i] * (double)units(&groups[i]);
 	}
+	/* Every package has a CVE, unless there are too few to go round. */
+	long least = total >= 4L * n_pkgs ? 1 : 0;
 	long have = 0;
 	for (int i = 0; i < n_groups; i++) {
 		long n = (long)((double)total * w[i] / sum + 0.5);
-		groups[i].n_cves = (uint32_t)(n < 1 ? 1 : n);
+		groups[i].n_cves = (uint32_t)(n < least ? least : n);
 		have += (long)groups[i].n_cves * units(&groups[i]);
 	}
 	free(w);
 	/* Exact count: adjust groups that make one entry per CVE. */
-	while (have != total) {
+	for (long tries = 0; have != total && tries < 100000000L; tries++) {
 		struct group *g = &groups[below(&r, (uint32_t)n_groups)];
-		if (units(g) != 1)
-			continue;
-		if (have < total) {
+		if (have > total && (long)g->n_cves > least && units(g) <= have - total) {
+			g->n_cves--;
+			have -= units(g);
+		} else if (have < total && units(g) == 1) {
 			g->n_cves++;
 			have++;
-		} else if (g->n_cves > 1) {
-			g->n_cves--;
-			have--;
 		}
 	}
+	if (have != total)
+		fprintf(stderr, "gen_trivy: %ld vulnerabilities instead of %ld\n", have, total);
 	uint32_t next_cve = 0, next_new = NEW_CVE_BASE;
 	for (int i = 0; i < n_groups; i++) {
 		groups[i].first_cve = next_cve;
@@ -768,13 +980,13 @@ static void purl_of(const struct package *p, char *buf, size_t size)
 {
 	switch (p->eco) {
 	case ECO_DEB:
-		snprintf(buf, size, "pkg:deb/debian/%s@%s?arch=amd64\\u0026distro=debian-12.9", p->name,
-			 p->version);
+		snprintf(buf, size, "pkg:deb/debian/%s@%s?arch=amd64\\u0026distro=debian-12.9",
+			 p->name, p->version);
 		break;
 	case ECO_JAR: {
 		const char *colon = strchr(p->name, ':');
-		snprintf(buf, size, "pkg:maven/%.*s/%s@%s", (int)(colon - p->name), p->name, colon + 1,
-			 p->version);
+		snprintf(buf, size, "pkg:maven/%.*s/%s@%s", (int)(colon - p->name), p->name,
+			 colon + 1, p->version);
 		break;
 	}
 	case ECO_NPM:
@@ -832,8 +1044,11 @@ static void write_vulnerability(const struct entry *e, struct text *desc)
 	uint32_t st = below(&fr, 100);
 	const char *status;
 	if (p->eco == ECO_DEB)
-		status = st < 45 ? "fixed" : st < 80 ? "affected" : st < 90 ? "will_not_fix"
-				: st < 97 ? "fix_deferred" : "end_of_life";
+		status = st < 45   ? "fixed"
+			 : st < 80 ? "affected"
+			 : st < 90 ? "will_not_fix"
+			 : st < 97 ? "fix_deferred"
+				   : "end_of_life";
 	else
 		status = st < 90 ? "fixed" : "affected";
 	if (day == 1 && !strcmp(status, "affected") && entry_hash(e, 0xf1c5) % 100 < 3)
@@ -870,10 +1085,11 @@ static void write_vulnerability(const struct entry *e, struct text *desc)
 	str("Digest", buf);
 	str("DiffID", buf2);
 	end_object();
-	static const char *const source_id[ECO_COUNT] = {"debian", "ghsa", "ghsa", "ghsa", "govulndb"};
+	static const char *const source_id[ECO_COUNT] = {"debian", "ghsa", "ghsa", "ghsa",
+							 "govulndb"};
 	static const char *const source_name[ECO_COUNT] = {
-		"Debian Security Tracker", "GitHub Security Advisory Maven",
-		"GitHub Security Advisory npm", "GitHub Security Advisory pip",
+		"Debian Security Tracker",       "GitHub Security Advisory Maven",
+		"GitHub Security Advisory npm",  "GitHub Security Advisory pip",
 		"The Go Vulnerability Database",
 	};
 	static const char *const source_url[ECO_COUNT] = {
@@ -919,8 +1135,8 @@ static void write_vulnerability(const struct entry *e, struct text *desc)
 	str("Severity", severity_names[sev]);
 
 	if (below(&vr, 100) < 75) {
-		static const int cwes[] = {20, 22, 78, 79, 89, 119, 125, 190, 200, 287, 352, 400,
-					   416, 476, 502, 611, 770, 787, 835, 918, 1321};
+		static const int cwes[] = {20,  22,  78,  79,  89,  119, 125, 190, 200, 287, 352,
+					   400, 416, 476, 502, 611, 770, 787, 835, 918, 1321};
 		begin_array("CweIDs");
 		uint32_t n = below(&vr, 100) < 80 ? 1 : 2;
 		for (uint32_t i = 0; i < n; i++)
@@ -971,27 +1187,53 @@ static void write_vulnerability(const struct entry *e, struct text *desc)
 	uint32_t nref = between(&vr, 3, 11);
 	for (uint32_t i = 0; i < nref; i++) {
 		switch (i < 3 ? i : between(&vr, 3, 11)) {
-		case 0: strf(NULL, "https://access.redhat.com/security/cve/%s", id); break;
-		case 1: strf(NULL, "https://nvd.nist.gov/vuln/detail/%s", id); break;
-		case 2: strf(NULL, "https://www.cve.org/CVERecord?id=%s", id); break;
-		case 3: strf(NULL, "https://security-tracker.debian.org/tracker/%s", id); break;
+		case 0:
+			strf(NULL, "https://access.redhat.com/security/cve/%s", id);
+			break;
+		case 1:
+			strf(NULL, "https://nvd.nist.gov/vuln/detail/%s", id);
+			break;
+		case 2:
+			strf(NULL, "https://www.cve.org/CVERecord?id=%s", id);
+			break;
+		case 3:
+			strf(NULL, "https://security-tracker.debian.org/tracker/%s", id);
+			break;
 		case 4:
 			hex(&vr, buf2, 40);
 			strf(NULL, "https://github.com/%s/%s/commit/%s", g->base, g->base, buf2);
 			break;
 		case 5:
-			strf(NULL, "https://lists.debian.org/debian-lts-announce/%d/%02u/msg%05u.html",
+			strf(NULL,
+			     "https://lists.debian.org/debian-lts-announce/%d/%02u/msg%05u.html",
 			     year + 1, between(&vr, 1, 12), between(&vr, 0, 40));
 			break;
-		case 6: strf(NULL, "https://ubuntu.com/security/notices/USN-%u-%u", between(&vr, 3000, 7200), between(&vr, 1, 3)); break;
-		case 7: strf(NULL, "https://bugzilla.redhat.com/show_bug.cgi?id=%u", between(&vr, 1000000, 2300000)); break;
-		case 8: strf(NULL, "https://security.netapp.com/advisory/ntap-%d%02u%02u-%04u/", year, between(&vr, 1, 12), between(&vr, 1, 28), between(&vr, 1, 9)); break;
+		case 6:
+			strf(NULL, "https://ubuntu.com/security/notices/USN-%u-%u",
+			     between(&vr, 3000, 7200), between(&vr, 1, 3));
+			break;
+		case 7:
+			strf(NULL, "https://bugzilla.redhat.com/show_bug.cgi?id=%u",
+			     between(&vr, 1000000, 2300000));
+			break;
+		case 8:
+			strf(NULL, "https://security.netapp.com/advisory/ntap-%d%02u%02u-%04u/",
+			     year, between(&vr, 1, 12), between(&vr, 1, 28), between(&vr, 1, 9));
+			break;
 		case 9:
 			hex(&vr, buf2, 32);
-			strf(NULL, "https://lists.apache.org/thread.html/r%s@%%3Cdev.%s.apache.org%%3E", buf2, g->base);
+			strf(NULL,
+			     "https://lists.apache.org/thread.html/r%s@%%3Cdev.%s.apache.org%%3E",
+			     buf2, g->base);
 			break;
-		case 10: strf(NULL, "https://security.gentoo.org/glsa/%d%02u-%02u", year + 1, between(&vr, 1, 12), between(&vr, 1, 40)); break;
-		default: strf(NULL, "https://www.openwall.com/lists/oss-security/%d/%02u/%02u/%u", year, between(&vr, 1, 12), between(&vr, 1, 28), between(&vr, 1, 9)); break;
+		case 10:
+			strf(NULL, "https://security.gentoo.org/glsa/%d%02u-%02u", year + 1,
+			     between(&vr, 1, 12), between(&vr, 1, 40));
+			break;
+		default:
+			strf(NULL, "https://www.openwall.com/lists/oss-security/%d/%02u/%02u/%u",
+			     year, between(&vr, 1, 12), between(&vr, 1, 28), between(&vr, 1, 9));
+			break;
 		}
 	}
 	end_array();
@@ -1000,9 +1242,9 @@ static void write_vulnerability(const struct entry *e, struct text *desc)
 	     between(&vr, 0, 59));
 	/* Re-analysed upstream every day: the modification date always moves. */
 	struct rng mr = {hash3(seed, e->cve, 0x1a57 + (uint64_t)day)};
-	strf("LastModifiedDate", "%d-%02u-%02uT%02u:%02u:%02u.%03uZ", 2025, between(&mr, 1, 2) + (unsigned)day,
-	     between(&mr, 1, 28), between(&mr, 0, 23), between(&mr, 0, 59), between(&mr, 0, 59),
-	     between(&mr, 0, 999));
+	strf("LastModifiedDate", "%d-%02u-%02uT%02u:%02u:%02u.%03uZ", 2025,
+	     between(&mr, 1, 2) + (unsigned)day, between(&mr, 1, 28), between(&mr, 0, 23),
+	     between(&mr, 0, 59), between(&mr, 0, 59), between(&mr, 0, 999));
 	end_object();
 }
 
@@ -1034,13 +1276,15 @@ static void write_results(void)
 			uint32_t k = group_cve(gi, j);
 			for (int pi = 0; pi < g->n_pkgs; pi++) {
 				for (int path = 0; path < g->n_paths; path++) {
-					struct entry en = {(uint32_t)(g->first_pkg + pi), k, (uint16_t)path, 0};
+					struct entry en = {(uint32_t)(g->first_pkg + pi), k,
+							   (uint16_t)path, 0};
 					if (day == 1 && removed_on_day1(&en))
 						continue;
 					int e = g->eco;
 					if (counts[e] == allocs[e]) {
 						allocs[e] *= 2;
-						lists[e] = realloc(lists[e], allocs[e] * sizeof *lists[e]);
+						lists[e] = realloc(lists[e],
+								   allocs[e] * sizeof *lists[e]);
 						if (!lists[e]) {
 							fputs("gen_trivy: out of memory\n", stderr);
 							exit(2);
@@ -1103,10 +1347,17 @@ int main(int argc, char **argv)
 	int opt;
 	while ((opt = getopt(argc, argv, "n:d:s:")) != -1) {
 		switch (opt) {
-		case 'n': vulns = strtol(optarg, NULL, 10); break;
-		case 'd': day = atoi(optarg); break;
-		case 's': seed = strtoul(optarg, NULL, 10); break;
-		default: usage();
+		case 'n':
+			vulns = strtol(optarg, NULL, 10);
+			break;
+		case 'd':
+			day = atoi(optarg);
+			break;
+		case 's':
+			seed = strtoul(optarg, NULL, 10);
+			break;
+		default:
+			usage();
 		}
 	}
 	if (optind != argc || vulns < 100 || (day != 0 && day != 1))

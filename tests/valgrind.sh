@@ -99,6 +99,7 @@ if "$BIN" diff --help 2>&1 | grep -qi 'not implemented'; then
 elif [ -d "$H" ]; then
 	"$BIN" normalize -o "$T/old.json" "$H/2020-12-14.json" 2>/dev/null
 	for pair in "2020-12-14 2021-10-04" "2021-10-04 2021-12-30" "2023-12-12 2026-01-20"; do
+		# shellcheck disable=SC2086
 		set -- $pair
 		vg "diff $1 $2" "0 1" "$BIN" diff "$H/$1.json" "$H/$2.json"
 		vg "diff --json $1 $2" "0 1" "$BIN" diff --json "$H/$1.json" "$H/$2.json"

@@ -11,7 +11,7 @@ cd "$ROOT"
 CC=${FUZZ_CC:-clang}
 OUT=build-fuzz
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -Isrc/lib -DCVT_VERSION=\"fuzz\" $(pkg-config --cflags libgit2 2>/dev/null || true)"
+CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -Isrc/lib $(pkg-config --cflags libgit2 2>/dev/null || true)"
 LIBS=$(pkg-config --libs libgit2 2>/dev/null || true)
 
 die() {
@@ -45,9 +45,10 @@ for src in src/lib/*.c src/lib/*/*.c; do
 done
 if [ -n "$jobs" ]; then
 	echo "fuzz build: compiling $(echo "$jobs" | wc -w | tr -d ' ') core sources with $CC"
-	# shellcheck disable=SC2086
-	printf '%s\n' $jobs | xargs -P "$(nproc 2>/dev/null || echo 2)" -I{} sh -c \
-		'src={}; obj='"$OUT"'/obj/${src%.c}.o; '"$CC $CFLAGS $SAN"' -fsanitize=fuzzer-no-link -c -o "$obj" "$src"' ||
+	export CC CFLAGS SAN OUT
+	# shellcheck disable=SC2086,SC2016
+	printf '%s\n' $jobs | xargs -P "$(nproc 2>/dev/null || echo 2)" -n 1 sh -c \
+		'$CC $CFLAGS $SAN -fsanitize=fuzzer-no-link -c -o "$OUT/obj/${1%.c}.o" "$1"' sh ||
 		die "compiling the core failed"
 fi
 lib="$OUT/libcvetrail-fuzz.a"

@@ -104,14 +104,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (format != CVT_FORMAT_CANONICAL)
 		fail("the canonical report written is not detected as canonical", NULL, &out1);
 	if (second.n_findings != first.n_findings) {
-		fprintf(stderr, "fuzz_trivy: %zu findings written, %zu read back\n", first.n_findings,
-			second.n_findings);
+		fprintf(stderr, "fuzz_trivy: %zu findings written, %zu read back\n",
+			first.n_findings, second.n_findings);
 		fail("findings lost or gained on the round trip", NULL, &out1);
 	}
 	cvt_report_write(&second, &out2);
 	if (out1.len != out2.len || memcmp(out1.buf, out2.buf, out1.len) != 0) {
 		first_difference(&out1, &out2);
-		fail("normalizing the canonical report does not give it back unchanged", NULL, NULL);
+		fail("normalizing the canonical report does not give it back unchanged", NULL,
+		     NULL);
 	}
 out:
 	sb_release(&out1);
