@@ -57,6 +57,7 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
 doc/cvetrail.1: $(BIN)
+	@mkdir -p doc
 	$(BIN) help --man > $@.tmp && mv $@.tmp $@
 
 man: doc/cvetrail.1
