@@ -92,6 +92,8 @@ printf '{"hello": "world"}' >"$T/other.json"; bad other.json "not a scanner repo
 printf '{"SchemaVersion": 2, "Results": "x"}' >"$T/types.json"; bad types.json "Results: expected an array, got a string"
 printf '{"SchemaVersion": 2, "Results": [{"Vulnerabilities": [{"VulnerabilityID": "CVE-1", "PkgName": 5}]}]}' >"$T/types2.json"
 bad types2.json "Results[0].Vulnerabilities[0].PkgName: expected a string, got a number"
+printf '[{"Target": "a (alpine 3.9)", "Vulnerabilities": [{"VulnerabilityID": "CVE-1", "PkgName": "git", "InstalledVersion": "\\u00002.1"}]}]' >"$T/nul.json"
+bad nul.json "[0].Vulnerabilities[0].InstalledVersion: expected a string without NUL characters"
 printf '{"SchemaVersion": 2, "ArtifactName": "\377"}' >"$T/utf8.json"; bad utf8.json "utf8.json:1:39: invalid UTF-8 byte 0xff in string (byte 38)"
 printf '{"SchemaVersion": 2}\n{}' >"$T/trailing.json"; bad trailing.json "trailing.json:2:1"
 printf '{"SchemaVersion": 3}' >"$T/schema3.json"; bad schema3.json "SchemaVersion 3"

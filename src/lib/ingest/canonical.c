@@ -89,7 +89,7 @@ static int read_finding(struct canonical_ctx *c, const struct json_value *v,
 		return shape_error(err, &(struct shape_path){path, "cvss", 0}, "a number or null", cvss);
 	struct shape_path ap = {path, "aliases", 0};
 	for (uint32_t i = 0; aliases && i < aliases->len; i++) {
-		const char *alias = json_str(&aliases->u.items[i]);
+		const char *alias = shape_str(&aliases->u.items[i]);
 		if (!alias)
 			return shape_error(err, &(struct shape_path){&ap, NULL, i}, "a string",
 					   &aliases->u.items[i]);

@@ -374,7 +374,7 @@ static int read_fix(struct grype_ctx *c, struct cvt_finding *f, const struct jso
 		return rc;
 	struct shape_path vp = {&fp, "versions", 0};
 	for (uint32_t i = 0; versions && i < versions->len; i++) {
-		const char *v = json_str(&versions->u.items[i]);
+		const char *v = shape_str(&versions->u.items[i]);
 		if (!v) {
 			struct shape_path ip = {&vp, NULL, i};
 			return shape_error(c->err, &ip, "a string", &versions->u.items[i]);
@@ -402,7 +402,7 @@ static int read_url(struct grype_ctx *c, struct cvt_finding *f, const struct jso
 			return rc;
 		struct shape_path up = {path, lists[k], 0};
 		for (uint32_t i = 0; urls && i < urls->len; i++) {
-			const char *u = json_str(&urls->u.items[i]);
+			const char *u = shape_str(&urls->u.items[i]);
 			if (!u) {
 				struct shape_path ip = {&up, NULL, i};
 				return shape_error(c->err, &ip, "a string", &urls->u.items[i]);

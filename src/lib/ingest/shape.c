@@ -39,7 +39,8 @@ static const char *type_phrase(const struct json_value *v)
 	case JSON_NUMBER:
 		return "a number";
 	case JSON_STRING:
-		return "a string";
+		return memchr(v->u.str, '\0', v->len) ? "a string with a NUL character (\\u0000)"
+						       : "a string";
 	case JSON_ARRAY:
 		return "an array";
 	case JSON_OBJECT:
@@ -70,9 +71,21 @@ int shape_opt_string(const struct json_value *obj, const char *key, const struct
 		struct shape_path p = {parent, key, 0};
 		return shape_error(err, &p, "a string", v);
 	}
+	/* An embedded NUL would silently cut the text everywhere it is used. */
+	if (memchr(v->u.str, '\0', v->len)) {
+		struct shape_path p = {parent, key, 0};
+		return shape_error(err, &p, "a string without NUL characters", v);
+	}
 	if (v->len)
 		*out = v->u.str;
 	return 0;
+}
+
+const char *shape_str(const struct json_value *v)
+{
+	if (!json_is(v, JSON_STRING) || memchr(v->u.str, '\0', v->len))
+		return NULL;
+	return v->u.str;
 }
 
 int shape_req_string(const struct json_value *obj, const char *key, const struct shape_path *parent,

@@ -35,6 +35,8 @@ int shape_opt_string(const struct json_value *obj, const char *key, const struct
 /* As above, but absent/null/empty is an error. */
 int shape_req_string(const struct json_value *obj, const char *key, const struct shape_path *parent,
 		     const char **out, struct cvt_error *err);
+/* The string of a value (an array item), or NULL when it is not a string or holds a NUL. */
+const char *shape_str(const struct json_value *v);
 /* An optional member that must be an array (or null/absent: *out = NULL). */
 int shape_opt_array(const struct json_value *obj, const char *key, const struct shape_path *parent,
 		    const struct json_value **out, struct cvt_error *err);

@@ -173,7 +173,7 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	if ((rc = shape_opt_array(v, "VendorIDs", path, &vendor_ids, err)) < 0)
 		return rc;
 	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
-		const char *alias = json_str(&vendor_ids->u.items[i]);
+		const char *alias = shape_str(&vendor_ids->u.items[i]);
 		if (!alias) {
 			struct shape_path vp = {path, "VendorIDs", 0}, ip = {&vp, NULL, i};
 			return shape_error(err, &ip, "a string", &vendor_ids->u.items[i]);
