@@ -71,7 +71,7 @@ int cmd_normalize(int argc, char **argv)
 	int opt;
 	opterr = 0;
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+:o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, ":o:h", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'f':
 			format = optarg;
