@@ -11,6 +11,7 @@
 #include "date.h"
 #include "ingest.h"
 #include "json.h"
+#include "policy.h"
 #include "report.h"
 #include "triage.h"
 
@@ -144,7 +145,7 @@ static void check_report(struct results *res, const struct cvt_report *r, const 
 			if (days <= EXPIRING_DAYS)
 				add_finding(res, EXPIRING, image, f, d)->days_left = days;
 		}
-		if (d->severity && f->severity > cvt_severity_parse(d->severity))
+		if (cvt_policy_above_decided(f, d))
 			add_finding(res, RISEN, image, f, d);
 	}
 }
