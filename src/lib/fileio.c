@@ -19,7 +19,7 @@ static int read_fd(int fd, char **data, size_t *len)
 	struct stat st;
 	size_t alloc = 64 * 1024;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
-		alloc = (size_t)st.st_size + 1;
+		alloc = (size_t)st.st_size + 2; /* room to see end-of-file without growing */
 	char *buf = cvt_malloc(alloc);
 	size_t used = 0;
 	for (;;) {
