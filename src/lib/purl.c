@@ -160,6 +160,25 @@ static void percent_encode(struct strbuf *out, const char *s, size_t len)
 	}
 }
 
+void cvt_purl_encode(struct strbuf *out, const char *s, int keep_slash)
+{
+	while (*s) {
+		size_t run = keep_slash ? strcspn(s, "/") : strlen(s);
+		percent_encode(out, s, run);
+		s += run;
+		if (*s == '/') {
+			sb_addch(out, '/');
+			s++;
+		}
+	}
+}
+
+void cvt_purl_generic(const char *name, struct strbuf *out)
+{
+	sb_addstr(out, "pkg:generic/");
+	cvt_purl_encode(out, name, 0);
+}
+
 /* Type: an ASCII letter, then letters, digits, '.', '-' (and '+', which the
  * first edition of the spec allowed). */
 static int type_valid(const char *s, size_t len)

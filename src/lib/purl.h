@@ -43,6 +43,12 @@ int cvt_purl_versionless(const char *s, struct strbuf *out);
  */
 int cvt_purl_from_package(const char *result_type, const char *name, struct strbuf *out);
 
+/* Appends `s` percent-encoded as a purl segment (keep_slash: as several). */
+void cvt_purl_encode(struct strbuf *out, const char *s, int keep_slash);
+
+/* Appends "pkg:generic/NAME": the key's last resort for a package of no known type. */
+void cvt_purl_generic(const char *name, struct strbuf *out);
+
 /* OS family of a Trivy target such as "img:tag (debian 9.9)" -> "debian",
  * release "9.9". Returns 0 when found. */
 int cvt_target_os(const char *target, struct strbuf *family, struct strbuf *release);

@@ -106,20 +106,6 @@ static int is_os_package_type(const char *type)
 			!strcmp(type, "alpm"));
 }
 
-/* Appends `s` percent-encoded as a purl component; '/' kept when `keep_slash`. */
-static void purl_encode(struct strbuf *out, const char *s, int keep_slash)
-{
-	for (const char *p = s; *p; p++) {
-		unsigned char ch = (unsigned char)*p;
-		if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-		    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_' || ch == '~' ||
-		    (keep_slash && ch == '/'))
-			sb_addch(out, (char)ch);
-		else
-			sb_addf(out, "%%%02X", ch);
-	}
-}
-
 /* Canonical versionless form of "pkg:TYPE/[NAMESPACE/]NAME" built from parts. */
 static int purl_from_parts(const char *type, const char *namespace, const char *name,
 			   struct strbuf *out)
@@ -127,10 +113,10 @@ static int purl_from_parts(const char *type, const char *namespace, const char *
 	struct strbuf raw = STRBUF_INIT;
 	sb_addf(&raw, "pkg:%s/", type);
 	if (namespace) {
-		purl_encode(&raw, namespace, 0);
+		cvt_purl_encode(&raw, namespace, 0);
 		sb_addch(&raw, '/');
 	}
-	purl_encode(&raw, name, namespace == NULL);
+	cvt_purl_encode(&raw, name, namespace == NULL);
 	int rc = cvt_purl_versionless(raw.buf, out);
 	sb_release(&raw);
 	return rc;
@@ -196,8 +182,7 @@ static void artifact_purl(const char *given, const char *type, const char *name,
 				return;
 	}
 	/* No type we know: a generic purl still gives a stable key. */
-	sb_addstr(out, "pkg:generic/");
-	purl_encode(out, name, 0);
+	cvt_purl_generic(name, out);
 }
 
 /* Grype's fix state in the lower-case words of the findings model. */

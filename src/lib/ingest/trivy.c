@@ -134,15 +134,7 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	if (!(purl_given && cvt_purl_versionless(purl_given, &c->scratch) == 0) &&
 	    !(result_type && cvt_purl_from_package(result_type, name, &c->scratch) == 0)) {
 		/* No type we know: a generic purl still gives a stable key. */
-		sb_addstr(&c->scratch, "pkg:generic/");
-		for (const char *p = name; *p; p++) {
-			unsigned char ch = (unsigned char)*p;
-			if ((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
-			    (ch >= '0' && ch <= '9') || ch == '.' || ch == '-' || ch == '_' || ch == '~')
-				sb_addch(&c->scratch, (char)ch);
-			else
-				sb_addf(&c->scratch, "%%%02X", ch);
-		}
+		cvt_purl_generic(name, &c->scratch);
 	}
 	f->purl = intern(c, &c->scratch);
 	shape_make_key(&c->strings, f);
