@@ -23,6 +23,9 @@ struct trivy_ctx {
 	struct strbuf scratch;
 	struct strbuf family;
 	struct strbuf release;
+	/* Trivy lists a package's vulnerabilities together: its purl is parsed once. */
+	struct strbuf last_given;
+	const char *last_purl;
 };
 
 /* Lock files of legacy results that carry no Type, by base name. */
@@ -130,6 +133,10 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	struct cvt_finding *f = cvt_report_add(r);
 	f->id = shape_keep(&c->strings, id);
 	f->pkg_name = shape_keep(&c->strings, name);
+	if (purl_given && c->last_purl && !strcmp(purl_given, c->last_given.buf)) {
+		f->purl = c->last_purl;
+		goto have_purl;
+	}
 	sb_reset(&c->scratch);
 	if (!(purl_given && cvt_purl_versionless(purl_given, &c->scratch) == 0) &&
 	    !(result_type && cvt_purl_from_package(result_type, name, &c->scratch) == 0)) {
@@ -137,6 +144,13 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 		cvt_purl_generic(name, &c->scratch);
 	}
 	f->purl = intern(c, &c->scratch);
+	c->last_purl = NULL;
+	if (purl_given) {
+		sb_reset(&c->last_given);
+		sb_addstr(&c->last_given, purl_given);
+		c->last_purl = f->purl;
+	}
+have_purl:
 	shape_make_key(&c->strings, f);
 	f->severity = cvt_severity_parse(severity);
 	f->fixed_version = shape_keep(&c->strings, fixed);
@@ -289,7 +303,8 @@ int cvt_ingest_trivy(struct cvt_report *r, const struct json_value *root, struct
 int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 		       struct json_stream *stream, struct cvt_error *err)
 {
-	struct trivy_ctx c = {r, err, stream, {NULL, NULL, 0}, STRBUF_INIT, STRBUF_INIT, STRBUF_INIT};
+	struct trivy_ctx c = {r,           err,         stream,      {NULL, NULL, 0}, STRBUF_INIT,
+			      STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, NULL};
 	shape_strings_init(&c.strings, &r->arena);
 	int rc = 0;
 	r->scanner_name = "trivy";
@@ -341,6 +356,7 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 	}
 out:
 	sb_release(&c.scratch);
+	sb_release(&c.last_given);
 	sb_release(&c.family);
 	sb_release(&c.release);
 	if (rc == 0)
