@@ -33,6 +33,9 @@ BIN := $(BUILD)/cvetrail
 
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
+# Each fuzz target also runs without libFuzzer on its kept inputs (tests/fuzz/replay.c).
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_%)
 
 .PHONY: all check check-unit check-golden check-e2e check-asan bench demo install clean fuzz man
 
@@ -56,13 +59,17 @@ $(BUILD)/tests/%: tests/unit/%.c tests/unit/harness.h $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/unit $(LDFLAGS) -o $@ $< $(LIB) $(LDLIBS)
 
+$(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests/fuzz -DFUZZ_TARGET='"fuzz_$*"' $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(LIB) $(LDLIBS)
+
 doc/cvetrail.1: $(BIN)
 	@mkdir -p doc
 	$(BIN) help --man > $@.tmp && mv $@.tmp $@
 
 man: doc/cvetrail.1
 
-check: $(BIN) $(UNIT_BIN)
+check: $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY_BIN)
 	@BUILD=$(BUILD) sh tests/run-all.sh
 
 check-asan:

@@ -10,8 +10,12 @@
 #endif
 
 /* Big enough that a read costs little per byte, small enough to stay in
- * the cache while it is scanned. */
-enum { WINDOW_SIZE = 256 * 1024 };
+ * the cache while it is scanned. The fuzz build makes it tiny, so that
+ * small inputs cross its boundaries. */
+#ifndef JSON_STREAM_WINDOW
+#define JSON_STREAM_WINDOW (256 * 1024)
+#endif
+enum { WINDOW_SIZE = JSON_STREAM_WINDOW };
 
 /*
  * The scan follows only the containers on the way to a streamed array

@@ -549,17 +549,12 @@ out:
 	return rc;
 }
 
-int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err)
+/* Parses the ledger text `text` (malloc'd, with a spare byte after `len`), which the
+ * ledger takes: its decisions point into it. */
+static int ledger_take_text(struct cvt_ledger *l, char *text, size_t len, struct cvt_error *err)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t len = 0;
 	struct json_doc doc;
-	if (stat(path, &st) < 0 && errno == ENOENT)
-		return CVT_OK;
-	int rc = cvt_read_file(path, &text, &len, err);
-	if (rc < 0)
-		return rc;
+	int rc;
 	if (len == 0) {
 		free(text);
 		return cvt_error_set(
@@ -580,9 +575,34 @@ int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *er
 		l->n_decisions = l->decisions_alloc = 0;
 		return rc;
 	}
-	/* Decisions point into the text: the ledger keeps it. */
 	free(l->input);
 	l->input = text;
+	return CVT_OK;
+}
+
+int cvt_ledger_parse(struct cvt_ledger *l, const char *text, size_t len, const char *name,
+		     struct cvt_error *err)
+{
+	char *copy = cvt_malloc(len + 1);
+	if (len)
+		memcpy(copy, text, len);
+	copy[len] = 0;
+	cvt_error_set_file(err, name);
+	return ledger_take_text(l, copy, len, err);
+}
+
+int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return CVT_OK;
+	int rc = cvt_read_file(path, &text, &len, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = ledger_take_text(l, text, len, err)) < 0)
+		return rc;
 	if (err)
 		cvt_error_clear(err); /* cvt_read_file named the file already */
 	return CVT_OK;

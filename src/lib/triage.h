@@ -66,6 +66,9 @@ void cvt_ledger_release(struct cvt_ledger *l);
  * Every entry is validated as cvt_decision_validate does.
  */
 int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err);
+/* The same from a ledger's text in memory (copied); `name` is the file the errors name. */
+int cvt_ledger_parse(struct cvt_ledger *l, const char *text, size_t len, const char *name,
+		     struct cvt_error *err);
 /* The ledger file's text (sorted, stable formatting, trailing newline). */
 void cvt_ledger_write(const struct cvt_ledger *l, struct strbuf *out);
 /* Writes atomically (creating the directory). */

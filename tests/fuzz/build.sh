@@ -11,7 +11,9 @@ cd "$ROOT"
 CC=${FUZZ_CC:-clang}
 OUT=build-fuzz
 SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -Isrc/lib $(pkg-config --cflags libgit2 2>/dev/null || true)"
+# JSON_STREAM_WINDOW: the streaming reader's read window, tiny here so that
+# fuzz inputs (a few KB) cross its boundaries.
+CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -DJSON_STREAM_WINDOW=13 -Isrc/lib $(pkg-config --cflags libgit2 2>/dev/null || true)"
 LIBS=$(pkg-config --libs libgit2 2>/dev/null || true)
 
 die() {
@@ -21,6 +23,12 @@ die() {
 
 command -v "$CC" >/dev/null 2>&1 || die "$CC not found (Debian: apt-get install clang libclang-rt-14-dev)"
 mkdir -p "$OUT/obj"
+# Objects built with other flags are rebuilt.
+if [ "$(cat "$OUT/obj/flags" 2>/dev/null)" != "$CC $CFLAGS $SAN" ]; then
+	rm -rf "$OUT/obj"
+	mkdir -p "$OUT/obj"
+	printf '%s\n' "$CC $CFLAGS $SAN" >"$OUT/obj/flags"
+fi
 probe="$OUT/obj/probe"
 printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n);\nint LLVMFuzzerTestOneInput(const unsigned char *d, unsigned long n) { (void)d; (void)n; return 0; }\n' >"$probe.c"
 "$CC" -fsanitize=fuzzer,address,undefined -o "$probe" "$probe.c" 2>"$probe.log" ||
