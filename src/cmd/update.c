@@ -12,6 +12,7 @@
 #include "diff.h"
 #include "fileio.h"
 #include "ingest.h"
+#include "lock.h"
 #include "markdown.h"
 #include "policy.h"
 #include "report.h"
@@ -77,6 +78,11 @@ const struct cvt_command_doc cmd_update_doc = {
 		"A scan that fails or cannot be read (scanner error, unreadable file, invalid or "
 		"truncated JSON, not a report) exits 2 and leaves the report, the summary and "
 		"GITHUB_OUTPUT untouched: a broken scan must never look like every CVE was fixed.\n"
+		"\n"
+		"Two updates of one report run one after the other: the report is read, compared "
+		"and replaced under the lock file REPORT.lock (waiting up to 30 seconds for "
+		"another update). A lock left by a process that no longer runs is reported "
+		"(exit 2), not waited on.\n"
 		"\n"
 		"The config file (.cvetrail/config) holds 'key = value' lines, '#' comments and "
 		"optional '[section]' headers (under '[label]', 'new = ...' means 'label.new = "
@@ -330,6 +336,7 @@ int cmd_update(int argc, char **argv)
 	struct cvt_diff diff;
 	struct cvt_review review;
 	struct cvt_error err = CVT_ERROR_INIT;
+	struct cvt_lock lock = CVT_LOCK_INIT;
 	struct cvt_date today;
 	struct strbuf report_text = STRBUF_INIT, summary = STRBUF_INIT, outputs = STRBUF_INIT;
 	char *old_bytes = NULL;
@@ -358,8 +365,7 @@ int cmd_update(int argc, char **argv)
 	}
 	/* Everything is read and checked before anything is written. */
 	if (next_step(cvt_today(&today, &err), &err) < 0 ||
-	    next_step(cvt_ledger_load(&ledger, a.ledger_path, &err), &err) < 0 ||
-	    next_step(load_previous(&before, a.report_path, &old_bytes, &old_len, &err), &err) < 0)
+	    next_step(cvt_ledger_load(&ledger, a.ledger_path, &err), &err) < 0)
 		goto fail;
 	if (a.image) {
 		struct cvt_scan_options so = {a.scanner, a.image, a.timeout_seconds};
@@ -368,6 +374,13 @@ int cmd_update(int argc, char **argv)
 	} else if (next_step(cvt_load_report(&after, a.input, &err), &err) < 0) {
 		goto fail;
 	}
+	/* The report is read, compared and replaced under its lock, so that two
+	 * updates of one report each diff against what the other wrote. The
+	 * scan runs before: a long scan holds no one up. */
+	if (next_step(cvt_lock_acquire(&lock, a.report_path, CVT_REPORT_LOCK_TIMEOUT_MS, &err),
+		      &err) < 0 ||
+	    next_step(load_previous(&before, a.report_path, &old_bytes, &old_len, &err), &err) < 0)
+		goto fail;
 
 	cvt_diff_compute(&diff, &before, &after);
 	cvt_policy_apply(&review, &diff, &ledger, &config.policy, today.text);
@@ -419,6 +432,7 @@ fail:
 out:
 	if (output_fd >= 0)
 		close(output_fd);
+	cvt_lock_release(&lock);
 	free(old_bytes);
 	sb_release(&report_text);
 	sb_release(&summary);

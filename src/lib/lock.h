@@ -19,6 +19,8 @@ struct cvt_lock {
 
 /* How long ack/unack wait for another writer of the ledger. */
 #define CVT_LEDGER_LOCK_TIMEOUT_MS 30000
+/* How long update waits for another update of the same report. */
+#define CVT_REPORT_LOCK_TIMEOUT_MS 30000
 
 /*
  * Takes the lock of `path`, waiting up to `timeout_ms` while a live process
