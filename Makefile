@@ -2,6 +2,7 @@
 #   make                 build ./cvetrail
 #   make check           all tests (unit, conformance, golden, end-to-end)
 #   make check-asan      the whole suite again built with ASan + UBSan
+#   make check-repeat    the crash and lock tests 20 times each
 #   make bench           benchmarks (ratios against jq and cat)
 #   make demo            the daily loop on bundled example scans
 #   make install PREFIX=/usr/local
@@ -37,7 +38,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_%)
 
-.PHONY: all check check-unit check-golden check-e2e check-asan bench demo install clean fuzz man
+.PHONY: all check check-unit check-golden check-e2e check-asan check-repeat bench demo install clean fuzz man
 
 all: cvetrail doc/cvetrail.1
 
@@ -74,6 +75,9 @@ check: $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY_BIN)
 
 check-asan:
 	$(MAKE) SANITIZE=1 check
+
+check-repeat: $(BIN)
+	@CVETRAIL=$(CURDIR)/$(BIN) sh tests/repeat.sh
 
 bench: $(BIN)
 	@sh bench/run.sh $(BIN)

@@ -40,6 +40,7 @@ pause() { sleep "0.00$(($(od -An -N1 -tu1 /dev/urandom) % 10))"; }
 torn=0 i=0
 while [ $i -lt "$ROUNDS" ]; do
 	cp old.json cvetrail-report.json
+	rm -f cvetrail-report.json.lock # a killed update leaves its lock: stale, refused
 	"$CVETRAIL" update --summary summary.md b.json >/dev/null 2>&1 &
 	pid=$!
 	pause
@@ -77,7 +78,8 @@ done
 rm -f .cvetrail/triage.json.lock
 "$CVETRAIL" ack CVE-2026-3 --reason "after the crashes" >/dev/null && ok || fail "ack after crashes"
 cp old.json cvetrail-report.json
-"$CVETRAIL" update --summary summary.md b.json >/dev/null 2>&1
+rm -f cvetrail-report.json.lock
+"$CVETRAIL" update --summary summary.md b.json >/dev/null 2>"$T/err" && ok || fail "update after crashes: $(cat "$T/err")"
 left=$(ls -a . .cvetrail | grep -c '\.tmp-')
 [ "$left" -eq 0 ] && ok || { fail "$left temporary files left after a successful write"; ls -a . .cvetrail | grep tmp- | head; }
 
