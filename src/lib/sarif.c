@@ -5,6 +5,7 @@
 
 #include "arena.h"
 #include "json.h"
+#include "markdown.h"
 #include "purl.h"
 #include "sha256.h"
 #include "vex.h"
@@ -65,6 +66,17 @@ static int cmp_finding_ref(const void *a, const void *b)
 
 /* Rules sorted by id, unique; title and URL from the first finding (in key order) that has
  * them, severity the highest. */
+/* A rule links only to what a SARIF viewer can safely open: an advisory URL
+ * passes the Markdown summary's test for links (http or https, no control
+ * characters); a "javascript:" or "file:" URL from a scanner report does not. */
+static int linkable(const char *url)
+{
+	struct strbuf scratch = STRBUF_INIT;
+	int ok = url && cvt_md_link_destination(&scratch, url) == 0;
+	sb_release(&scratch);
+	return ok;
+}
+
 static struct sarif_rule *collect_rules(const struct cvt_report *r, size_t *n_out)
 {
 	size_t n = r->n_findings;
@@ -80,14 +92,15 @@ static struct sarif_rule *collect_rules(const struct cvt_report *r, size_t *n_ou
 	for (size_t i = 0; i < n; i++) {
 		const struct cvt_finding *f = &r->findings[refs[i].index];
 		if (!kept || strcmp(rules[kept - 1].id, f->id)) {
-			struct sarif_rule rule = {f->id, f->severity, f->title, f->url};
+			struct sarif_rule rule = {f->id, f->severity, f->title,
+						  linkable(f->url) ? f->url : NULL};
 			rules[kept++] = rule;
 			continue;
 		}
 		struct sarif_rule *rule = &rules[kept - 1];
 		if (!rule->title)
 			rule->title = f->title;
-		if (!rule->url)
+		if (!rule->url && linkable(f->url))
 			rule->url = f->url;
 		if (f->severity > rule->severity)
 			rule->severity = f->severity;
@@ -217,17 +230,19 @@ static void write_rule(struct json_writer *w, const struct sarif_rule *rule)
 	json_key(w, "text");
 	json_string(w, rule->title && *rule->title ? rule->title : rule->id);
 	json_end_object(w);
-	if (rule->url) {
+	struct strbuf uri = STRBUF_INIT;
+	if (rule->url && cvt_md_link_destination(&uri, rule->url) == 0) {
 		json_key(w, "helpUri");
-		json_string(w, rule->url);
+		json_string(w, uri.buf);
 	}
 	json_key(w, "help");
 	json_begin_object(w);
 	sb_addf(&sb, "Vulnerability %s\nSeverity: %s", rule->id, cvt_severity_name(rule->severity));
 	if (rule->title && *rule->title)
 		sb_addf(&sb, "\n%s", rule->title);
-	if (rule->url)
-		sb_addf(&sb, "\n%s", rule->url);
+	if (uri.len)
+		sb_addf(&sb, "\n%s", uri.buf);
+	sb_release(&uri);
 	json_key(w, "text");
 	json_string(w, sb.buf);
 	json_end_object(w);
