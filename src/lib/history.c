@@ -21,7 +21,7 @@
 struct hist_entry {
 	struct cvt_hist_finding f;
 	const char *parsed_title; /* of the last version parsed: versions mostly repeat it */
-	size_t reopened_alloc, changes_alloc;
+	size_t reopened_alloc, changes_alloc, fixes_alloc;
 	unsigned long stamp; /* the last snapshot application that listed it */
 	int seen, present, in_window;
 	struct hist_entry *next_all;
@@ -446,6 +446,11 @@ static void apply_snapshot(struct walk *w, const struct snapshot *old, const str
 			continue;
 		e->present = 0;
 		e->f.fixed = current_point(w);
+		if (w->in_window) {
+			e->f.fixes = arena_grow(&w->h->arena, e->f.fixes, e->f.n_fixes,
+						&e->fixes_alloc, sizeof *e->f.fixes);
+			e->f.fixes[e->f.n_fixes++] = e->f.fixed;
+		}
 		w->counts[e->f.severity]--;
 	}
 }
@@ -1152,6 +1157,11 @@ static void write_finding(struct json_writer *jw, const struct cvt_hist_finding 
 	json_begin_array(jw);
 	for (size_t i = 0; i < f->n_reopened; i++)
 		write_point(jw, &f->reopened[i]);
+	json_end_array(jw);
+	json_key(jw, "fixes");
+	json_begin_array(jw);
+	for (size_t i = 0; i < f->n_fixes; i++)
+		write_point(jw, &f->fixes[i]);
 	json_end_array(jw);
 	json_key(jw, "severity_changes");
 	json_begin_array(jw);
