@@ -489,25 +489,22 @@ static int update_image(struct walk *w, struct image_state *im, const git_oid *o
 	return 1;
 }
 
-/* The tree entry at `path` of the commit's tree if it has type `type`; NULL otherwise. */
-static int entry_at(git_tree *tree, const char *path, git_object_t type, git_tree_entry **out)
+/* The entry at `path` in `tree` when it is there with type `type`; else NULL. Free it. */
+static git_tree_entry *entry_at(git_tree *tree, const char *path, git_object_t type)
 {
-	*out = NULL;
-	if (git_tree_entry_bypath(out, tree, path) < 0) {
-		*out = NULL;
-		return 0;
+	git_tree_entry *entry = NULL;
+	if (git_tree_entry_bypath(&entry, tree, path) < 0)
+		return NULL;
+	if (git_tree_entry_type(entry) != type) {
+		git_tree_entry_free(entry);
+		return NULL;
 	}
-	if (git_tree_entry_type(*out) != type) {
-		git_tree_entry_free(*out);
-		*out = NULL;
-	}
-	return 0;
+	return entry;
 }
 
 static int read_single_report(struct walk *w, git_tree *tree, struct cvt_error *err)
 {
-	git_tree_entry *entry;
-	entry_at(tree, w->report_path, GIT_OBJECT_BLOB, &entry);
+	git_tree_entry *entry = entry_at(tree, w->report_path, GIT_OBJECT_BLOB);
 	if (entry)
 		w->report_found = 1;
 	int rc = update_image(w, image_get(w, NULL), entry ? git_tree_entry_id(entry) : NULL,
@@ -529,7 +526,7 @@ static int read_folder_reports(struct walk *w, git_tree *tree, struct cvt_error 
 	int rc = 0, changed = 0;
 	const git_oid *folder_id = NULL;
 	if (*w->report_path) {
-		entry_at(tree, w->report_path, GIT_OBJECT_TREE, &entry);
+		entry = entry_at(tree, w->report_path, GIT_OBJECT_TREE);
 		folder_id = entry ? git_tree_entry_id(entry) : NULL;
 	} else {
 		folder_id = git_tree_id(tree);
@@ -667,8 +664,7 @@ static void diff_ledgers(struct walk *w, const struct cvt_ledger *old, const str
 
 static int read_ledger_change(struct walk *w, git_tree *tree, struct cvt_error *err)
 {
-	git_tree_entry *entry;
-	entry_at(tree, w->ledger_path, GIT_OBJECT_BLOB, &entry);
+	git_tree_entry *entry = entry_at(tree, w->ledger_path, GIT_OBJECT_BLOB);
 	const git_oid *oid = entry ? git_tree_entry_id(entry) : NULL;
 	const struct cvt_ledger *next = NULL;
 	struct map_key key = {{{0}}, NULL};
@@ -903,7 +899,7 @@ static int is_report_folder(struct walk *w, const char *given)
 	int folder = 0;
 	if (git_revparse_single(&head, w->repo, "HEAD^{tree}") == 0) {
 		tree = (git_tree *)head;
-		entry_at(tree, w->report_path, GIT_OBJECT_TREE, &entry);
+		entry = entry_at(tree, w->report_path, GIT_OBJECT_TREE);
 		folder = entry != NULL;
 	}
 	git_tree_entry_free(entry);
