@@ -32,7 +32,7 @@ expect() {
 
 if ! command -v jq >/dev/null 2>&1; then
 	echo "history: jq is not installed; these tests need it"
-	echo "history: 0 passed, 1 failed"
+	echo "history-e2e: 0 passed, 1 failed"
 	exit 1
 fi
 
@@ -316,5 +316,5 @@ check "bad --since: message" grep -q 'expected a date YYYY-MM-DD' "$T/err"
 "$CVETRAIL" history --help >"$T/out"
 check "--help: synopsis" grep -q '^usage: cvetrail history \[--json\]' "$T/out"
 
-echo "history: $passed passed, $failed failed"
+echo "history-e2e: $passed passed, $failed failed"
 [ "$failed" = 0 ]
