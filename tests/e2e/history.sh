@@ -283,6 +283,15 @@ expect "folder: a removed image's findings are fixed" "$T/fleet.json" \
 	'[.findings[] | select(.image == "web") | .fixed.commit]' "[\"$F3\",\"$F2\"]"
 "$CVETRAIL" history --report reports >"$T/fleet.txt"
 check "folder: text names the image" grep -q '^api: CVE-2026-0102 pkg:deb/debian/zlib1g$' "$T/fleet.txt"
+# The web report comes back byte for byte as on day 1 (a blob read before).
+report reports/web.json "$X" "$Y"
+F4=$(commit 2026-02-06 Alice "web back")
+"$CVETRAIL" history --json --report reports >"$T/fleet.json"
+expect "folder: a blob seen before replays its findings" "$T/fleet.json" \
+	'[.findings[] | select(.image == "web") | [.id, .fixed, [.reopened[].commit], [.fixes[].commit]]]' \
+	"[[\"CVE-2026-0100\",null,[\"$F4\"],[\"$F3\"]],[\"CVE-2026-0101\",null,[\"$F4\"],[\"$F2\"]]]"
+expect "folder: open points after the return" "$T/fleet.json" \
+	'[.open_over_time[] | .HIGH + .MEDIUM + .LOW]' '[4,4,3,5]'
 
 # Errors.
 mkdir "$T/norepo"
