@@ -9,7 +9,7 @@ set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CVETRAIL=${CVETRAIL:-$ROOT/build/cvetrail}
 SHARED=${SHARED:-$ROOT/../shared}
-K8S=$ROOT/tests/fixtures/trivy-k8s-small.json
+K8S=$ROOT/tests/fixtures/k8s/cluster-small.json
 T=$(mktemp -d)
 trap 'rm -rf "$T"' EXIT
 passed=0 failed=0
