@@ -156,7 +156,7 @@ int cmd_normalize(int argc, char **argv)
 		return cmd_usage_error("normalize", "expected at most one INPUT, got %d", argc - optind);
 	const char *input = optind < argc ? argv[optind] : "-";
 	if (cvt_fleet_is_fleet(input) && !cvt_is_dir(input)) {
-		if (!output || strcmp(format, "json") != 0 ||
+		if (!output || !*output || strcmp(format, "json") != 0 ||
 		    (cvt_file_exists(output) && !cvt_is_dir(output)))
 			return refuse_cluster();
 		return normalize_cluster(input, output);
