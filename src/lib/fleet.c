@@ -194,6 +194,11 @@ void cvt_fleet_close(struct cvt_fleet_reader *rd)
 	free(rd);
 }
 
+void cvt_fleet_rewind(struct cvt_fleet_reader *rd)
+{
+	rd->next = 0;
+}
+
 size_t cvt_fleet_size(const struct cvt_fleet_reader *rd)
 {
 	return rd->is_cluster ? rd->cluster.n_images : rd->n_paths;

@@ -40,6 +40,8 @@ void cvt_fleet_image_name(const char *path, const struct cvt_report *r, struct s
 int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char **image,
 		   struct cvt_error *err);
 void cvt_fleet_close(struct cvt_fleet_reader *rd);
+/* Starts again from the first image (a cluster report is not read again). */
+void cvt_fleet_rewind(struct cvt_fleet_reader *rd);
 /* How many images the fleet holds (files of a folder, distinct images of a cluster report). */
 size_t cvt_fleet_size(const struct cvt_fleet_reader *rd);
 /* True when `path` is a folder or a trivy k8s cluster report (so commands speak for a fleet). */

@@ -143,7 +143,7 @@ for input in "$T/out" "$K8S"; do
 		'[{"id":"CVE-2023-0002","package":"pkg:deb/debian/openssl","images":2}]'
 	jq_is "no untriaged critical left ($input)" "$T/s.json" '.fleet.images_by_untriaged_critical' '[]'
 	jq_is "the nginx-scoped CVE-2023-0003 decision is stale ($input)" "$T/s.json" \
-		'[.stale[] | [.id, .image]]' '[["CVE-2023-0003","nginx"]]'
+		'[.stale[] | [.id, .decision.image]]' '[["CVE-2023-0003","nginx"]]'
 done
 "$CVETRAIL" status --triage "$L" "$K8S" >"$T/s.txt"
 check "text: the fleet summary" grep -q '^Fleet: 2 images, 5 findings, 4 vulnerabilities$' "$T/s.txt"
@@ -184,6 +184,28 @@ jq_is "the nginx-scoped statement names only the nginx image" "$T/vex.json" \
 (cd "$T" && "$CVETRAIL" vex --triage "$L") >"$T/vex-none.json" 2>"$T/vex.err"
 jq_is "without a report the scope itself is the product" "$T/vex-none.json" \
 	'[.statements[] | select(.vulnerability.name == "CVE-2023-0001") | .products[]."@id" | test("nginx")]' '[true]'
+
+# ---- invalid cluster reports: one clear line naming the file, nothing written
+cat >"$T/bad.json" <<'JSON'
+{"ClusterName": "c", "Resources": [
+ {"Namespace": "a", "Kind": "Pod", "Name": "good", "Results": [{"Target": "a:1 (debian 12)", "Class": "os-pkgs", "Type": "debian",
+   "Vulnerabilities": [{"VulnerabilityID": "CVE-1", "PkgName": "bash", "Severity": "LOW"}]}]},
+ {"Namespace": "a", "Kind": "Pod", "Name": "bad", "Results": [{"Target": "b:1 (debian 12)", "Class": "os-pkgs", "Type": "debian",
+   "Vulnerabilities": [{"VulnerabilityID": "CVE-2", "PkgName": 5}]}]}
+]}
+JSON
+"$CVETRAIL" normalize -o "$T/bad-out" "$T/bad.json" >/dev/null 2>"$T/stderr"
+check "an invalid image in a cluster report: exit 2" [ $? -eq 2 ]
+check "the error names the file and the JSON path" \
+	grep -qF "$T/bad.json: Resources[1].Results[0].Vulnerabilities[0].PkgName: expected a string, got a number" "$T/stderr"
+check "the error is one line" [ "$(wc -l <"$T/stderr")" -eq 1 ]
+check "nothing written, not even the valid image" [ ! -e "$T/bad-out" ]
+"$CVETRAIL" status --triage "$T/none.json" "$T/bad.json" >"$T/stdout" 2>"$T/stderr"
+check "status on an invalid cluster report: exit 2" [ $? -eq 2 ]
+printf '{"ClusterName": "c", "Resources": [1,' >"$T/cut.json"
+"$CVETRAIL" status --triage "$T/none.json" "$T/cut.json" >/dev/null 2>"$T/stderr"
+check "a truncated cluster report: exit 2" [ $? -eq 2 ]
+check "with the byte offset" grep -q "cut.json:1:38: .*(byte 37)" "$T/stderr"
 
 # ---- the shared DefectDojo cluster reports
 FIX=$SHARED/fixtures/trivy-dd
