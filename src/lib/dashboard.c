@@ -526,8 +526,10 @@ static void write_chart(struct strbuf *out, const struct cvt_dashboard *d,
 	sb_addf(out,
 		"<svg role=\"img\" aria-labelledby=\"chart-title\" viewBox=\"0 0 %d %d\" "
 		"width=\"100%%\" style=\"max-width:%dpx\" xmlns=\"http://www.w3.org/2000/svg\">\n"
-		"<title id=\"chart-title\">Open findings by severity over time, %s to ",
-		CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH, points[0].date);
+		"<title id=\"chart-title\">Open findings by severity over time, ",
+		CHART_WIDTH, CHART_HEIGHT, CHART_WIDTH);
+	esc(out, points[0].date);
+	sb_addstr(out, " to ");
 	esc(out, points[n - 1].date);
 	sb_addstr(out, "</title>\n<g class=\"y-axis\">\n");
 	for (size_t v = 0; v <= sc.top; v += step) {
@@ -585,9 +587,11 @@ static void write_chart_table(struct strbuf *out, const struct chart_point *poin
 		const struct chart_point *p = &points[i];
 		sb_addstr(out, "<tr>");
 		cell(out, p->date);
-		sb_addstr(out, "<td class=\"purl\">");
+		char short_commit[13] = "";
 		if (p->commit)
-			sb_add(out, p->commit, strnlen(p->commit, 12));
+			memcpy(short_commit, p->commit, strnlen(p->commit, sizeof short_commit - 1));
+		sb_addstr(out, "<td class=\"purl\">");
+		esc(out, short_commit);
 		sb_addstr(out, "</td>");
 		for (int s = 0; s < CVT_SEV_COUNT; s++)
 			cell_number(out, p->count[severities[s]]);

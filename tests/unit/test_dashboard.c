@@ -223,6 +223,10 @@ static void fill_history(struct cvt_history *h, struct cvt_hist_finding *finding
 					 .date = "2026-05-11"};
 	open[2].count[CVT_SEV_HIGH] = 2;
 	open[2].count[CVT_SEV_LOW] = 1;
+	static struct cvt_hist_author authors[2] = {{"<img src=x onerror=alert(9)>", 3},
+						      {"Jane Doe", 1}};
+	h->authors = authors;
+	h->n_authors = 2;
 	h->time_to_fix[CVT_SEV_CRITICAL] =
 		(struct cvt_hist_time_to_fix){.fixed = 1, .median_days = 6, .p90_days = 6};
 }
@@ -292,6 +296,8 @@ static void chart_from_history(void)
 	CHECK(strstr(out.buf, "<td class=\"num\">1</td><td class=\"num\">6.0</td>"
 			      "<td class=\"num\">6.0</td>") != NULL);
 	CHECK(!strstr(out.buf, "no-history"));
+	CHECK(strstr(out.buf, "<tr><td>&lt;img src=x onerror=alert(9)&gt;</td><td class=\"num\">3"
+			      "</td></tr>") != NULL);
 
 	cvt_dashboard_release(&d);
 	sb_release(&out);
