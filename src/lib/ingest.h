@@ -39,4 +39,13 @@ int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_e
  */
 int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *err);
 
+/*
+ * The same for a report already in memory (a git blob): `len` bytes of
+ * `data` are copied (the parser decodes in place and the report's strings
+ * point into the copy). `name` is what errors call the text, e.g.
+ * "<commit>:<path>".
+ */
+int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, const char *name,
+			   struct cvt_error *err);
+
 #endif

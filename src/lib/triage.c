@@ -549,17 +549,11 @@ out:
 	return rc;
 }
 
-int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err)
+/* Parses `text` (len + 1 bytes, owned: kept by the ledger on success, freed on error). */
+static int load_text(struct cvt_ledger *l, char *text, size_t len, struct cvt_error *err)
 {
-	struct stat st;
-	char *text = NULL;
-	size_t len = 0;
 	struct json_doc doc;
-	if (stat(path, &st) < 0 && errno == ENOENT)
-		return CVT_OK;
-	int rc = cvt_read_file(path, &text, &len, err);
-	if (rc < 0)
-		return rc;
+	int rc;
 	if (len == 0) {
 		free(text);
 		return cvt_error_set(
@@ -583,7 +577,33 @@ int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *er
 	/* Decisions point into the text: the ledger keeps it. */
 	free(l->input);
 	l->input = text;
+	return CVT_OK;
+}
+
+int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err)
+{
+	struct stat st;
+	char *text = NULL;
+	size_t len = 0;
+	if (stat(path, &st) < 0 && errno == ENOENT)
+		return CVT_OK;
+	int rc = cvt_read_file(path, &text, &len, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = load_text(l, text, len, err)) < 0)
+		return rc;
 	if (err)
 		cvt_error_clear(err); /* cvt_read_file named the file already */
 	return CVT_OK;
+}
+
+int cvt_ledger_load_buffer(struct cvt_ledger *l, const char *data, size_t len, const char *name,
+			   struct cvt_error *err)
+{
+	char *text = cvt_malloc(len + 1);
+	memcpy(text, data, len);
+	int rc = load_text(l, text, len, err);
+	if (rc < 0)
+		cvt_error_set_file(err, name);
+	return rc;
 }

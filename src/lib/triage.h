@@ -66,6 +66,12 @@ void cvt_ledger_release(struct cvt_ledger *l);
  * Every entry is validated as cvt_decision_validate does.
  */
 int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err);
+/*
+ * The same for a ledger already in memory (a git blob): `len` bytes of `data` are copied.
+ * `name` is what errors call the text, e.g. "<commit>:<path>". An empty text is an error.
+ */
+int cvt_ledger_load_buffer(struct cvt_ledger *l, const char *data, size_t len, const char *name,
+			   struct cvt_error *err);
 /* The ledger file's text (sorted, stable formatting, trailing newline). */
 void cvt_ledger_write(const struct cvt_ledger *l, struct strbuf *out);
 /* Writes atomically (creating the directory). */

@@ -126,3 +126,30 @@ int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *er
 	r->input = text;
 	return CVT_OK;
 }
+
+int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, const char *name,
+			   struct cvt_error *err)
+{
+	struct json_doc doc;
+	char *text = NULL;
+	int rc;
+	if (len == 0) {
+		rc = cvt_error_set(err, CVT_EINVAL, "empty file, expected a JSON scanner report");
+		goto fail;
+	}
+	text = cvt_malloc(len + 1);
+	memcpy(text, data, len);
+	if ((rc = json_parse(&doc, text, len, err)) < 0)
+		goto fail;
+	rc = cvt_ingest(r, doc.root, err);
+	json_doc_release(&doc);
+	if (rc < 0)
+		goto fail;
+	free(r->input);
+	r->input = text;
+	return CVT_OK;
+fail:
+	free(text);
+	cvt_error_set_file(err, name);
+	return rc;
+}
