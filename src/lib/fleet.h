@@ -30,6 +30,8 @@ int cvt_fleet_open(struct cvt_fleet_reader **rd, const char *path, struct cvt_er
 int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char **image,
 		   struct cvt_error *err);
 void cvt_fleet_close(struct cvt_fleet_reader *rd);
+/* How many images the fleet holds (files of a folder, distinct images of a cluster report). */
+size_t cvt_fleet_size(const struct cvt_fleet_reader *rd);
 /* True when `path` is a folder or a trivy k8s cluster report (so commands speak for a fleet). */
 int cvt_fleet_is_fleet(const char *path);
 
@@ -80,5 +82,7 @@ void cvt_fleet_add(struct cvt_fleet *f, const char *image, const struct cvt_repo
 /* Sorts the CVE list. */
 void cvt_fleet_finish(struct cvt_fleet *f);
 void cvt_fleet_release(struct cvt_fleet *f);
+/* The aggregate of one CVE id, or NULL (after finish, or before it: O(1) either way). */
+const struct cvt_fleet_cve *cvt_fleet_find_cve(const struct cvt_fleet *f, const char *id);
 
 #endif

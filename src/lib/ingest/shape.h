@@ -86,6 +86,22 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 int shape_ingest_canonical(struct cvt_report *r, const struct json_value *root,
 			   struct json_stream *stream, struct cvt_error *err);
 
+/*
+ * One package result of a trivy k8s cluster report, with where it sits
+ * ("<list_key>[resource].Results[result]", for errors) and the workload it
+ * belongs to ("namespace/kind/name", prefixed to its locations' targets).
+ */
+struct shape_trivy_part {
+	const struct json_value *result_value;
+	const char *label;
+	const char *list_key; /* "Resources", or "Vulnerabilities" in older reports */
+	size_t resource, result;
+};
+
+/* Fills `r` (initialized) with the findings of these results and finishes it. */
+int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part *parts, size_t n,
+			     struct cvt_error *err);
+
 /* Builds f->key = "<id> <purl>" in the report's arena. */
 void shape_set_key(struct cvt_report *r, struct cvt_finding *f);
 

@@ -214,8 +214,9 @@ static int is_package_result(const char *cls)
 	return !cls || !strcmp(cls, "os-pkgs") || !strcmp(cls, "lang-pkgs") || !strcmp(cls, "custom");
 }
 
+/* `label`, when given, names the workload of a cluster report: locations read "label: Target". */
 static int add_result(struct trivy_ctx *c, const struct json_value *res,
-		      const struct shape_path *path, int legacy)
+		      const struct shape_path *path, int legacy, const char *label)
 {
 	const char *target, *type, *cls;
 	const struct json_value *vulns;
@@ -245,7 +246,16 @@ static int add_result(struct trivy_ctx *c, const struct json_value *res,
 		c->r->os = intern(c, &c->scratch);
 	}
 	/* Locations share the result's Target; one copy serves them all. */
-	const char *kept_target = vulns && vulns->len ? shape_keep(&c->strings, target) : NULL;
+	const char *kept_target = NULL;
+	if (vulns && vulns->len) {
+		if (label) {
+			sb_reset(&c->scratch);
+			sb_addf(&c->scratch, "%s: %s", label, target ? target : "");
+			kept_target = intern(c, &c->scratch);
+		} else {
+			kept_target = shape_keep(&c->strings, target);
+		}
+	}
 	for (uint32_t i = 0; vulns && i < vulns->len; i++) {
 		struct shape_path vp = {path, "Vulnerabilities", 0}, ip = {&vp, NULL, i};
 		const struct json_value *v;
@@ -260,7 +270,7 @@ static int add_results(struct trivy_ctx *c, const struct json_value *results, in
 {
 	for (uint32_t i = 0; i < results->len; i++) {
 		struct shape_path rp = {NULL, legacy ? NULL : "Results", 0}, ip = {legacy ? NULL : &rp, NULL, i};
-		int rc = add_result(c, &results->u.items[i], &ip, legacy);
+		int rc = add_result(c, &results->u.items[i], &ip, legacy, NULL);
 		if (rc < 0)
 			return rc;
 	}
@@ -321,10 +331,8 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 		goto out;
 	}
 	if (json_get(root, "ClusterName") || json_get(root, "Resources")) {
-		rc = cvt_error_set(err, CVT_EINVAL,
-				   "trivy k8s cluster reports are not supported yet; scan each image "
-				   "with 'trivy image --format json' instead");
-		goto out;
+		sb_release(&c.scratch);
+		return cvt_ingest_trivy_k8s(r, root, err);
 	}
 	const struct json_value *schema = json_get(root, "SchemaVersion");
 	if (!json_is(schema, JSON_NUMBER)) {
@@ -355,6 +363,30 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 			r->os = saved_os;
 	}
 out:
+	sb_release(&c.scratch);
+	sb_release(&c.last_given);
+	sb_release(&c.family);
+	sb_release(&c.release);
+	if (rc == 0)
+		cvt_report_finish(r);
+	return rc;
+}
+
+int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part *parts, size_t n,
+			     struct cvt_error *err)
+{
+	struct trivy_ctx c = {r,           err,         NULL,        {NULL, NULL, 0}, STRBUF_INIT,
+			      STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, NULL};
+	shape_strings_init(&c.strings, &r->arena);
+	int rc = 0;
+	r->scanner_name = "trivy";
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct shape_path lp = {NULL, parts[i].list_key, 0};
+		struct shape_path ep = {&lp, NULL, parts[i].resource};
+		struct shape_path rp = {&ep, "Results", 0};
+		struct shape_path ip = {&rp, NULL, parts[i].result};
+		rc = add_result(&c, parts[i].result_value, &ip, 0, parts[i].label);
+	}
 	sb_release(&c.scratch);
 	sb_release(&c.last_given);
 	sb_release(&c.family);
