@@ -7,9 +7,10 @@
 #include "dashboard.h"
 #include "date.h"
 #include "fileio.h"
+#include "fleet.h"
+#include "history.h"
 #include "ingest.h"
 #include "report.h"
-#include "reportdir.h"
 #include "triage.h"
 
 #define DEFAULT_REPORT "cvetrail-report.json"
@@ -117,34 +118,42 @@ static int parse_args(struct dashboard_args *a, int argc, char **argv)
 	return -1;
 }
 
-/* "reports/web.json" -> "web" */
-static const char *image_name(struct arena *a, const char *path)
+/* Adds every image of a fleet, one loaded at a time, to the page and to the fleet aggregate. */
+static int add_fleet(struct cvt_dashboard *d, struct cvt_fleet *fleet, const char *path,
+		     struct cvt_error *err)
 {
-	const char *base = strrchr(path, '/');
-	base = base ? base + 1 : path;
-	return arena_strndup(a, base, strlen(base) - strlen(".json"));
+	struct cvt_fleet_reader *rd = NULL;
+	struct cvt_report r;
+	const char *image;
+	int rc = cvt_fleet_open(&rd, path, err);
+	cvt_report_init(&r);
+	while (rc == 0 && (rc = cvt_fleet_next(rd, &r, &image, err)) == 1) {
+		cvt_dashboard_add(d, image, &r);
+		cvt_fleet_add(fleet, image, &r);
+		rc = 0;
+	}
+	cvt_report_release(&r);
+	if (rd)
+		cvt_fleet_close(rd);
+	if (rc == 0)
+		cvt_fleet_finish(fleet);
+	return rc;
 }
 
-/* Adds every report of a folder, one loaded at a time. */
-static int add_folder(struct cvt_dashboard *d, const char *dir, struct cvt_error *err)
+/*
+ * Reads the history of the report and ledger. No history at all (not in a git repository,
+ * never committed) is not an error: *note says why, for the page. Anything else is.
+ */
+static int read_history(struct cvt_history *h, const struct dashboard_args *a, struct strbuf *note,
+			struct cvt_error *err)
 {
-	char **paths = NULL;
-	size_t n = 0;
-	int rc = cvt_list_reports(dir, &paths, &n, err);
-	if (rc == 0 && n == 0) {
-		cvt_error_set_file(err, dir);
-		rc = cvt_error_set(err, CVT_EINVAL, "no *.json report in this folder");
-	}
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		struct cvt_report r;
-		cvt_report_init(&r);
-		rc = cvt_load_report(&r, paths[i], err);
-		if (rc == 0)
-			cvt_dashboard_add(d, image_name(&d->arena, paths[i]), &r);
-		cvt_report_release(&r);
-	}
-	cvt_free_paths(paths, n);
-	return rc;
+	struct cvt_history_options o = {.report = a->report, .ledger = a->ledger};
+	int rc = cvt_history_compute(h, &o, err);
+	if (rc != CVT_ENOTFOUND)
+		return rc;
+	cvt_error_format(err, note);
+	cvt_error_clear(err);
+	return 1;
 }
 
 static int write_page(const char *output, const struct strbuf *page, struct cvt_error *err)
@@ -169,24 +178,33 @@ int cmd_dashboard(int argc, char **argv)
 	struct cvt_ledger ledger;
 	struct cvt_report report;
 	struct cvt_date today;
+	struct cvt_history history;
+	struct cvt_fleet fleet;
 	struct cvt_dashboard dash;
-	struct strbuf page = STRBUF_INIT;
-	struct cvt_dashboard_page about = {.history_note = "not available in this build"};
-	int dash_ready = 0;
+	struct strbuf page = STRBUF_INIT, history_note = STRBUF_INIT;
+	struct cvt_dashboard_page about = {.title = NULL};
+	int is_fleet = cvt_fleet_is_fleet(a.report), rc;
 	status = EXIT_ERROR;
 	cvt_ledger_init(&ledger);
 	cvt_report_init(&report);
-	if (cvt_today(&today, &err) < 0 || cvt_ledger_load(&ledger, a.ledger, &err) < 0)
+	cvt_history_init(&history);
+	memset(&dash, 0, sizeof dash);
+	memset(&fleet, 0, sizeof fleet);
+	/* The report first: a missing or invalid one is the error to name, not its history. */
+	if (cvt_today(&today, &err) < 0 || cvt_ledger_load(&ledger, a.ledger, &err) < 0 ||
+	    (!is_fleet && cvt_load_report(&report, a.report, &err) < 0) ||
+	    (rc = read_history(&history, &a, &history_note, &err)) < 0)
 		goto fail;
-	cvt_dashboard_init(&dash, &ledger, today.text, NULL, 0);
-	dash_ready = 1;
-	if (cvt_is_dir(a.report)) {
+	if (rc > 0)
+		about.history_note = history_note.buf;
+	cvt_dashboard_init(&dash, &ledger, today.text, rc == 0 ? &history : NULL, 0);
+	cvt_fleet_init(&fleet, &ledger, today.text);
+	if (is_fleet) {
 		about.title = a.report;
-		if (add_folder(&dash, a.report, &err) < 0)
+		about.fleet = &fleet;
+		if (add_fleet(&dash, &fleet, a.report, &err) < 0)
 			goto fail;
 	} else {
-		if (cvt_load_report(&report, a.report, &err) < 0)
-			goto fail;
 		about.title = report.artifact_name;
 		cvt_dashboard_add(&dash, NULL, &report);
 	}
@@ -198,9 +216,11 @@ int cmd_dashboard(int argc, char **argv)
 fail:
 	cmd_report_error(&err);
 out:
-	if (dash_ready)
-		cvt_dashboard_release(&dash);
+	cvt_dashboard_release(&dash);
+	cvt_fleet_release(&fleet);
+	cvt_history_release(&history);
 	sb_release(&page);
+	sb_release(&history_note);
 	cvt_report_release(&report);
 	cvt_ledger_release(&ledger);
 	cvt_error_release(&err);

@@ -178,6 +178,8 @@ static const struct cvt_hist_finding *history_find(const struct cvt_history *h, 
 
 void cvt_dashboard_add(struct cvt_dashboard *d, const char *image, const struct cvt_report *r)
 {
+	/* A single report's image, for decisions scoped to one image, is its artifact. */
+	const char *scope = image ? image : r->artifact_name;
 	d->images++;
 	if (image)
 		d->many_images = 1;
@@ -186,7 +188,7 @@ void cvt_dashboard_add(struct cvt_dashboard *d, const char *image, const struct 
 		d->findings++;
 		if ((unsigned)f->severity < CVT_SEV_COUNT)
 			d->open[f->severity]++;
-		const struct cvt_decision *dec = cvt_ledger_match(d->ledger, f);
+		const struct cvt_decision *dec = cvt_ledger_match_in(d->ledger, f, scope);
 		if (dec)
 			d->decision_findings[dec - d->ledger->decisions]++;
 		unsigned attention = cvt_policy_attention(f, dec, d->today);
@@ -226,6 +228,14 @@ static void esc(struct strbuf *out, const char *text)
 static void cell(struct strbuf *out, const char *text)
 {
 	sb_addstr(out, "<td>");
+	cvt_html_escape(out, text, TEXT_CHARS);
+	sb_addstr(out, "</td>");
+}
+
+/* Dates and ids read best unbroken. */
+static void cell_nowrap(struct strbuf *out, const char *text)
+{
+	sb_addstr(out, "<td class=\"nowrap\">");
 	cvt_html_escape(out, text, TEXT_CHARS);
 	sb_addstr(out, "</td>");
 }
@@ -317,7 +327,7 @@ static const char page_style[] =
 	"overflow-wrap:break-word}"
 	"th{background:#f6f8fa;font-weight:600;white-space:nowrap}"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
-	"td.id{white-space:nowrap}"
+	"td.id,td.nowrap{white-space:nowrap}"
 	".purl{color:#57606a;font-size:12px;font-family:ui-monospace,monospace}"
 	".dim{color:#6e7781}.expired{color:#a40e26;font-weight:600}"
 	".more,.empty,.note{color:#57606a}.note{background:#fff8c5;padding:8px;border-radius:4px}"
@@ -586,7 +596,7 @@ static void write_chart_table(struct strbuf *out, const struct chart_point *poin
 	for (size_t i = 0; i < n; i++) {
 		const struct chart_point *p = &points[i];
 		sb_addstr(out, "<tr>");
-		cell(out, p->date);
+		cell_nowrap(out, p->date);
 		char short_commit[13] = "";
 		if (p->commit)
 			memcpy(short_commit, p->commit, strnlen(p->commit, sizeof short_commit - 1));
@@ -665,7 +675,7 @@ static void write_untriaged(struct strbuf *out, const struct cvt_dashboard *d)
 		sb_addstr(out, "<tr>");
 		image_cell(out, d, it->image);
 		if (d->history)
-			cell(out, it->first_seen ? it->first_seen : "not committed yet");
+			cell_nowrap(out, it->first_seen ? it->first_seen : "not committed yet");
 		severity_cell(out, it->severity);
 		id_cell(out, it->id, it->url);
 		package_cell(out, it->pkg_name, it->purl);
@@ -707,7 +717,7 @@ static void write_expired(struct strbuf *out, const struct cvt_dashboard *d)
 		severity_cell(out, it->severity);
 		id_cell(out, it->id, it->url);
 		package_cell(out, it->pkg_name, it->purl);
-		sb_addstr(out, "<td class=\"expired\">");
+		sb_addstr(out, "<td class=\"expired nowrap\">");
 		esc(out, it->decision->expires);
 		sb_addstr(out, "</td>");
 		decision_summary_cells(out, it->decision);
@@ -776,11 +786,25 @@ static int compare_decisions_newest(const void *pa, const void *pb)
 
 static void write_decisions(struct strbuf *out, const struct cvt_dashboard *d)
 {
-	static const char *const columns[] = {
-		"ID", "Package", "Status", "Justification", "Reason", "Author",
-		"Date", "Expires", "Decided at", "Findings covered", NULL,
-	};
 	const struct cvt_ledger *l = d->ledger;
+	int scoped = 0;
+	for (size_t i = 0; i < l->n_decisions; i++)
+		scoped |= l->decisions[i].image != NULL;
+	const char *columns[12];
+	size_t c = 0;
+	columns[c++] = "ID";
+	columns[c++] = "Package";
+	if (scoped)
+		columns[c++] = "Image";
+	columns[c++] = "Status";
+	columns[c++] = "Justification";
+	columns[c++] = "Reason";
+	columns[c++] = "Author";
+	columns[c++] = "Date";
+	columns[c++] = "Expires";
+	columns[c++] = "Decided at";
+	columns[c++] = "Findings covered";
+	columns[c] = NULL;
 	sb_addf(out, "<section id=\"decisions\">\n<h2>Decisions (%zu)</h2>\n<p>The triage ledger, "
 		     "newest first. Findings covered: present findings this decision is the one "
 		     "that applies to.</p>\n",
@@ -800,23 +824,25 @@ static void write_decisions(struct strbuf *out, const struct cvt_dashboard *d)
 	for (size_t i = 0; i < shown; i++) {
 		const struct cvt_decision *dec = order[i];
 		sb_addstr(out, "<tr>");
-		cell(out, dec->id);
+		cell_nowrap(out, dec->id);
 		sb_addstr(out, "<td class=\"purl\">");
 		cvt_html_escape(out, dec->package ? dec->package : "every package", TEXT_CHARS);
 		sb_addstr(out, "</td>");
+		if (scoped)
+			cell(out, dec->image ? dec->image : "every image");
 		cell(out, dec->status);
 		cell(out, dec->justification);
 		cell(out, dec->reason);
 		cell(out, dec->author);
-		cell(out, dec->date);
+		cell_nowrap(out, dec->date);
 		if (!dec->expires) {
 			sb_addstr(out, "<td class=\"dim\">never</td>");
 		} else if (cvt_decision_expired(dec, d->today)) {
-			sb_addstr(out, "<td class=\"expired\">");
+			sb_addstr(out, "<td class=\"expired nowrap\">");
 			esc(out, dec->expires);
 			sb_addstr(out, " (expired)</td>");
 		} else {
-			cell(out, dec->expires);
+			cell_nowrap(out, dec->expires);
 		}
 		decided_severity_cell(out, dec->severity);
 		cell_number(out, d->decision_findings[dec - l->decisions]);
@@ -871,7 +897,7 @@ static void write_recently_fixed(struct strbuf *out, const struct cvt_dashboard 
 		const struct cvt_hist_finding *f = fixed[i];
 		sb_addstr(out, "<tr>");
 		image_cell(out, d, f->image);
-		cell(out, f->fixed.date);
+		cell_nowrap(out, f->fixed.date);
 		severity_cell(out, f->severity);
 		sb_addstr(out, "<td class=\"id\">");
 		esc(out, f->id);
@@ -879,7 +905,7 @@ static void write_recently_fixed(struct strbuf *out, const struct cvt_dashboard 
 		sb_addstr(out, "<td class=\"purl\">");
 		cvt_html_escape(out, f->purl, TEXT_CHARS);
 		sb_addstr(out, "</td>");
-		cell(out, f->first_seen.date);
+		cell_nowrap(out, f->first_seen.date);
 		if (f->first_seen.date && cvt_date_parse(f->first_seen.date, &parsed) == 0 &&
 		    cvt_date_parse(f->fixed.date, &parsed) == 0)
 			sb_addf(out, "<td class=\"num\">%ld</td>",

@@ -76,7 +76,11 @@ void cvt_dashboard_init(struct cvt_dashboard *d, const struct cvt_ledger *ledger
 			const char *today, const struct cvt_history *history, size_t max_rows);
 void cvt_dashboard_release(struct cvt_dashboard *d);
 
-/* Counts one image's report (image NULL for a single report) and keeps the rows that can show. */
+/*
+ * Counts one image's report and keeps the rows that can show. `image` names it in a fleet (and
+ * the rows then show it); NULL for a single report, whose artifact name then is the image that
+ * image-scoped decisions are matched against.
+ */
 void cvt_dashboard_add(struct cvt_dashboard *d, const char *image, const struct cvt_report *r);
 
 struct cvt_dashboard_page {

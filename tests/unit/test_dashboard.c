@@ -281,17 +281,17 @@ static void chart_from_history(void)
 	CHECK(strstr(out.buf, "text-anchor=\"end\">2026-06-01</text>") != NULL);
 	CHECK(strstr(out.buf, ">CRITICAL (0)</text>") != NULL);
 	/* The fallback table holds the same numbers. */
-	CHECK(strstr(out.buf, "<tr><td>2026-05-05</td><td class=\"purl\">bbbbbbbbbbbb</td>"
+	CHECK(strstr(out.buf, "<tr><td class=\"nowrap\">2026-05-05</td><td class=\"purl\">bbbbbbbbbbbb</td>"
 			      "<td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">0"
 			      "</td><td class=\"num\">2</td><td class=\"num\">0</td>"
 			      "<td class=\"num\">5</td></tr>") != NULL);
 	/* Untriaged, newest first, with the first-seen date. */
-	const char *newest = strstr(out.buf, "<td>2026-05-05</td><td><span class=\"sev sev-high\">");
-	const char *older = strstr(out.buf, "<td>2026-05-01</td><td><span class=\"sev sev-high\">");
+	const char *newest = strstr(out.buf, "<td class=\"nowrap\">2026-05-05</td><td><span class=\"sev sev-high\">");
+	const char *older = strstr(out.buf, "<td class=\"nowrap\">2026-05-01</td><td><span class=\"sev sev-high\">");
 	CHECK(newest && older && newest < older);
 	/* Recently fixed, with its days open, the hostile purl escaped. */
 	CHECK(strstr(out.buf, "<h3 id=\"fixed\">Recently fixed (1)</h3>") != NULL);
-	CHECK(strstr(out.buf, "pkg:deb/debian/&lt;b&gt;openssl</td><td>2026-05-05</td>"
+	CHECK(strstr(out.buf, "pkg:deb/debian/&lt;b&gt;openssl</td><td class=\"nowrap\">2026-05-05</td>"
 			      "<td class=\"num\">6</td>") != NULL);
 	CHECK(strstr(out.buf, "<td class=\"num\">1</td><td class=\"num\">6.0</td>"
 			      "<td class=\"num\">6.0</td>") != NULL);
