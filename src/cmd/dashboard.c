@@ -21,7 +21,7 @@ static const struct cvt_option_doc dashboard_options[] = {
 	 "Write the page to FILE (replaced atomically) instead of standard output."},
 	{"--report FILE|DIR",
 	 "The report (default cvetrail-report.json; canonical or any scanner output cvetrail "
-	 "reads), or a folder of reports, one per image (the fleet)."},
+	 "reads), or a fleet: a folder of reports, one per image, or a trivy k8s cluster report."},
 	{"--triage FILE",
 	 "The ledger. Default: .cvetrail/triage.json (a missing ledger is empty)."},
 	{NULL, NULL},
@@ -47,7 +47,8 @@ const struct cvt_command_doc cmd_dashboard_doc = {
 		"author, date and expiry; the findings fixed recently with the days they were open, "
 		"the median and 90th percentile time to fix per severity, and decisions per author.\n"
 		"\n"
-		"Given a folder of reports, it adds the fleet: findings per image with untriaged "
+		"Given a fleet (a folder of reports, one per image, or a trivy k8s cluster report), "
+		"it adds the fleet: findings per image with untriaged "
 		"criticals first, the vulnerabilities found in the most images, and the decisions "
 		"that apply in several images. Each table shows its first 100 rows and says how many "
 		"more there are, so the page stays small for any fleet.\n"
@@ -55,6 +56,11 @@ const struct cvt_command_doc cmd_dashboard_doc = {
 		"Every text from the reports, the ledger and the history (titles, packages, images, "
 		"reasons) is HTML-escaped; advisory URLs are linked only when they are http or "
 		"https. Today (for expiry) is taken from SOURCE_DATE_EPOCH when set.\n"
+		"\n"
+		"The history is that of the report (or folder) and the ledger in their git "
+		"repository; a report outside any git repository, or never committed, gives a page "
+		"without history. A history that cannot be read (an invalid report in some commit, "
+		"a ledger outside the report's work tree) is an error.\n"
 		"\n"
 		"Examples:\n"
 		"\n"

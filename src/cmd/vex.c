@@ -83,6 +83,8 @@ const struct cvt_command_doc cmd_vex_doc = {
 struct report_set {
 	struct cvt_report *reports;
 	const struct cvt_report **views;
+	char **images; /* a folder's file stems, for decisions scoped to an image */
+	size_t n_images;
 	size_t n;
 	int folder;
 };
@@ -114,6 +116,17 @@ static int load_reports(struct report_set *set, const char *path, int explicit,
 	if (rc == 0) {
 		set->reports = cvt_calloc(n, sizeof *set->reports);
 		set->views = cvt_calloc(n, sizeof *set->views);
+		if (set->folder) {
+			set->images = cvt_calloc(n, sizeof *set->images);
+			set->n_images = n;
+			for (size_t i = 0; i < n; i++) {
+				const char *base = strrchr(paths[i], '/');
+				base = base ? base + 1 : paths[i];
+				set->images[i] = strndup(base, strlen(base) - strlen(".json"));
+				if (!set->images[i])
+					cvt_oom();
+			}
+		}
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			cvt_report_init(&set->reports[i]);
 			set->n++;
@@ -131,6 +144,8 @@ static void release_reports(struct report_set *set)
 		cvt_report_release(&set->reports[i]);
 	free(set->reports);
 	free(set->views);
+	if (set->images)
+		cvt_free_paths(set->images, set->n_images);
 }
 
 /* Prints each line of `warnings` as a warning, made safe for a terminal (ids and reasons
@@ -233,6 +248,7 @@ int cmd_vex(int argc, char **argv)
 		goto out;
 	}
 	options.today = today.text;
+	options.images = (const char *const *)reports.images;
 	options.timestamp = have_time ? timestamp : NULL;
 	cvt_vex_write(format, &ledger, reports.views, reports.n, &options, &out, &warnings);
 	print_warnings(&warnings);
