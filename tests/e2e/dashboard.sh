@@ -164,6 +164,23 @@ check "fleet: untriaged rows name the image" grep -q '<tr><td>web</td><td class=
 check "fleet: chart from the folder's history" [ "$(grep -c '<path class="area-' "$FLEET")" = 5 ]
 check "fleet: no script" sh -c '! grep -qi "<script" "$1"' - "$FLEET"
 
+# A trivy k8s cluster report is a fleet too (one image per distinct image, here outside git).
+cat >"$T/cluster.json" <<'JSON'
+{"ClusterName": "c1", "Resources": [
+ {"Namespace": "prod", "Kind": "Deployment", "Name": "web", "Results": [
+  {"Target": "nginx:1.25 (debian 12.1)", "Class": "os-pkgs", "Type": "debian", "Vulnerabilities": [
+   {"VulnerabilityID": "CVE-2026-1001", "PkgName": "curl", "InstalledVersion": "1", "Severity": "CRITICAL"}]}]},
+ {"Namespace": "dev", "Kind": "Pod", "Name": "evil", "Results": [
+  {"Target": "evil/<img src=x onerror=alert(5)>:1 (debian 12.1)", "Class": "os-pkgs", "Type": "debian", "Vulnerabilities": [
+   {"VulnerabilityID": "CVE-2026-1001", "PkgName": "curl", "InstalledVersion": "1", "Severity": "CRITICAL"}]}]}]}
+JSON
+"$CVETRAIL" dashboard --report "$T/cluster.json" --triage "$T/none.json" -o "$T/cluster.html"
+check "cluster report: exit 0" [ $? = 0 ]
+check "cluster report: a fleet of 2 images" grep -q '<h2>Fleet: 2 images, 2 findings</h2>' "$T/cluster.html"
+check "cluster report: the CVE in both" grep -q '<tr><td>CVE-2026-1001</td><td><span class="sev sev-critical">CRITICAL</span></td><td class="num">2</td><td class="num">2</td></tr>' "$T/cluster.html"
+check "cluster report: hostile image name escaped" grep -q '<td>evil/&lt;img src=x onerror=alert(5)&gt;:1</td>' "$T/cluster.html"
+check "cluster report: no injected element" sh -c '! grep -q "<img" "$1"' - "$T/cluster.html"
+
 if ! command -v "$CHROMIUM" >/dev/null 2>&1; then
 	fail "chromium not installed: apt-get install chromium"
 	echo "dashboard: $passed passed, $failed failed"
