@@ -166,6 +166,8 @@ if [ $diff_ok = 1 ]; then
 	ratio "diff / normalize (time)" "$(div "$(get diff 2)" "$n")" "<=" 1.5
 fi
 echo
+BENCH_STRICT=1 sh "$ROOT/bench/history.sh" "$BIN" || missed=$((missed + 1))
+echo
 echo "bench: $missed target(s) missed"
 rm -f "$OUT"
 if [ "${BENCH_STRICT:-0}" = 1 ] && [ $missed -gt 0 ]; then

@@ -1,4 +1,5 @@
 #include <getopt.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,6 +275,15 @@ int cmd_history(int argc, char **argv)
 				       o.since);
 	if (!*o.report)
 		return cmd_usage_error("history", "--report: expected a file or folder");
+
+	/*
+	 * Every version of the report is a multi-megabyte blob that libgit2 rebuilds
+	 * through its delta chain, one fresh buffer per step. With glibc's defaults
+	 * each such buffer is a new mmap (and its pages faulted in), which took more
+	 * time than everything else; from the heap the same memory is reused.
+	 */
+	mallopt(M_MMAP_THRESHOLD, 64 << 20);
+	mallopt(M_TRIM_THRESHOLD, 256 << 20);
 
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct cvt_history h;

@@ -20,6 +20,7 @@
 /* One finding (of one image) across the whole history; `f` is what is reported. */
 struct hist_entry {
 	struct cvt_hist_finding f;
+	const char *parsed_title; /* of the last version parsed: versions mostly repeat it */
 	size_t reopened_alloc, changes_alloc;
 	unsigned long stamp; /* the last snapshot application that listed it */
 	int seen, present, in_window;
@@ -372,7 +373,10 @@ static int load_snapshot(struct walk *w, const git_oid *oid, const char *image, 
 		const struct cvt_finding *f = &r.findings[i];
 		struct snap_item *it = &s->items[i];
 		it->e = entry_get(w, image, f);
-		it->title = intern(w->h, &w->strings, f->title);
+		if (same_text(f->title, it->e->parsed_title))
+			it->title = it->e->parsed_title;
+		else
+			it->title = it->e->parsed_title = intern(w->h, &w->strings, f->title);
 		/* Versions mostly repeat a finding's aliases: share the last list built. */
 		it->aliases = keep_aliases(w, f, it->e->f.aliases, it->e->f.n_aliases);
 		it->n_aliases = (uint32_t)f->n_aliases;
@@ -1015,7 +1019,8 @@ static void count_authors(struct walk *w)
 		}
 		h->authors[a].decisions++;
 	}
-	qsort(h->authors, h->n_authors, sizeof *h->authors, compare_authors);
+	if (h->n_authors)
+		qsort(h->authors, h->n_authors, sizeof *h->authors, compare_authors);
 }
 
 void cvt_history_init(struct cvt_history *h)
