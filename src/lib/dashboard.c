@@ -388,11 +388,11 @@ static void write_header(struct strbuf *out, const struct cvt_dashboard *d,
 		sb_addf(out, " · %zu commit%s of history", d->history->commits,
 			d->history->commits == 1 ? "" : "s");
 	sb_addstr(out, "</p>\n</header>\n<nav><a href=\"#now\">Now</a><a href=\"#trend\">Over time"
-		       "</a><a href=\"#attention\">Needs attention</a><a href=\"#decisions\">"
-		       "Decisions</a><a href=\"#fixes\">Fixes</a>");
+		       "</a>");
 	if (page->fleet)
 		sb_addstr(out, "<a href=\"#fleet\">Fleet</a>");
-	sb_addstr(out, "</nav>\n<main>\n");
+	sb_addstr(out, "<a href=\"#attention\">Needs attention</a><a href=\"#decisions\">"
+		       "Decisions</a><a href=\"#fixes\">Fixes</a></nav>\n<main>\n");
 }
 
 static void write_now(struct strbuf *out, const struct cvt_dashboard *d)
@@ -1169,11 +1169,12 @@ void cvt_dashboard_write(struct cvt_dashboard *d, const struct cvt_dashboard_pag
 	write_header(out, d, page);
 	write_now(out, d);
 	write_trend(out, d, page);
+	/* For many images, which images need work is the first question. */
+	if (page->fleet)
+		write_fleet(out, page->fleet, d->max_rows);
 	write_attention(out, d);
 	write_decisions(out, d);
 	write_fixes(out, d);
-	if (page->fleet)
-		write_fleet(out, page->fleet, d->max_rows);
 	sb_addstr(out, "</main>\n<footer>Written by cvetrail. A static page: no script, nothing "
 		       "loaded from elsewhere.</footer>\n</body>\n</html>\n");
 }
