@@ -204,7 +204,7 @@ static void no_history_shows_current_counts(void)
 static void fill_history(struct cvt_history *h, struct cvt_hist_finding *findings, size_t n,
 			 struct cvt_hist_open *open)
 {
-	memset(h, 0, sizeof *h);
+	cvt_history_init(h);
 	h->findings = findings;
 	h->n_findings = n;
 	h->open_over_time = open;
@@ -281,13 +281,14 @@ static void chart_from_history(void)
 	CHECK(strstr(out.buf, "text-anchor=\"end\">2026-06-01</text>") != NULL);
 	CHECK(strstr(out.buf, ">CRITICAL (0)</text>") != NULL);
 	/* The fallback table holds the same numbers. */
-	CHECK(strstr(out.buf, "<tr><td class=\"nowrap\">2026-05-05</td><td class=\"purl\">bbbbbbbbbbbb</td>"
-			      "<td class=\"num\">1</td><td class=\"num\">2</td><td class=\"num\">0"
-			      "</td><td class=\"num\">2</td><td class=\"num\">0</td>"
-			      "<td class=\"num\">5</td></tr>") != NULL);
+	CHECK(strstr(out.buf, "<tr><td class=\"nowrap\">2026-05-05</td>"
+			      "<td class=\"purl\">bbbbbbbbbbbb</td><td class=\"num\">1</td>"
+			      "<td class=\"num\">2</td><td class=\"num\">0</td><td class=\"num\">2</td>"
+			      "<td class=\"num\">0</td><td class=\"num\">5</td></tr>") != NULL);
 	/* Untriaged, newest first, with the first-seen date. */
-	const char *newest = strstr(out.buf, "<td class=\"nowrap\">2026-05-05</td><td><span class=\"sev sev-high\">");
-	const char *older = strstr(out.buf, "<td class=\"nowrap\">2026-05-01</td><td><span class=\"sev sev-high\">");
+#define FIRST_SEEN_HIGH(date) "<td class=\"nowrap\">" date "</td><td><span class=\"sev sev-high\">"
+	const char *newest = strstr(out.buf, FIRST_SEEN_HIGH("2026-05-05"));
+	const char *older = strstr(out.buf, FIRST_SEEN_HIGH("2026-05-01"));
 	CHECK(newest && older && newest < older);
 	/* Recently fixed, with its days open, the hostile purl escaped. */
 	CHECK(strstr(out.buf, "<h3 id=\"fixed\">Recently fixed (1)</h3>") != NULL);
