@@ -97,8 +97,10 @@ static int parse_args(struct dashboard_args *a, int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "-:ho:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case 1:
-			return cmd_usage_error("dashboard", "unexpected argument '%s' (the report is "
-							    "given with --report)", optarg);
+			return cmd_usage_error("dashboard",
+					       "unexpected argument '%s' (the report is "
+					       "given with --report)",
+					       optarg);
 		case 'o':
 			a->output = optarg;
 			break;
@@ -115,12 +117,15 @@ static int parse_args(struct dashboard_args *a, int argc, char **argv)
 			return cmd_usage_error("dashboard", "option '%s' needs a value",
 					       argv[optind - 1]);
 		default:
-			return cmd_usage_error("dashboard", "unknown option '%s'", argv[optind - 1]);
+			return cmd_usage_error("dashboard", "unknown option '%s'",
+					       argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
-		return cmd_usage_error("dashboard", "unexpected argument '%s' (the report is given "
-						    "with --report)", argv[optind]);
+		return cmd_usage_error("dashboard",
+				       "unexpected argument '%s' (the report is given "
+				       "with --report)",
+				       argv[optind]);
 	return -1;
 }
 

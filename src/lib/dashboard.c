@@ -10,15 +10,15 @@
 #include "html.h"
 #include "policy.h"
 
-#define DEFAULT_MAX_ROWS  100
-#define MAX_CHART_POINTS  400 /* more commits than this are sampled: the chart stays small */
-#define TEXT_CHARS        300 /* titles and reasons are cut here; the report has them whole */
-#define CHART_WIDTH       960
-#define CHART_HEIGHT      340
-#define PLOT_LEFT         56
-#define PLOT_TOP          16
-#define PLOT_WIDTH        880
-#define PLOT_HEIGHT       256
+#define DEFAULT_MAX_ROWS 100
+#define MAX_CHART_POINTS 400 /* more commits than this are sampled: the chart stays small */
+#define TEXT_CHARS       300 /* titles and reasons are cut here; the report has them whole */
+#define CHART_WIDTH      960
+#define CHART_HEIGHT     340
+#define PLOT_LEFT        56
+#define PLOT_TOP         16
+#define PLOT_WIDTH       880
+#define PLOT_HEIGHT      256
 
 /* Highest first: table columns, legend, and the chart's stacking from the bottom up. */
 static const enum cvt_severity severities[CVT_SEV_COUNT] = {
@@ -91,8 +91,8 @@ static int (*const row_order[CVT_DASHBOARD_TABLES])(const void *, const void *) 
 	compare_risen,
 };
 
-void cvt_dashboard_init(struct cvt_dashboard *d, const struct cvt_ledger *ledger,
-			const char *today, const struct cvt_history *history, size_t max_rows)
+void cvt_dashboard_init(struct cvt_dashboard *d, const struct cvt_ledger *ledger, const char *today,
+			const struct cvt_history *history, size_t max_rows)
 {
 	memset(d, 0, sizeof *d);
 	arena_init(&d->arena);
@@ -247,7 +247,8 @@ static void cell_number(struct strbuf *out, size_t n)
 
 static void severity_badge(struct strbuf *out, enum cvt_severity s)
 {
-	sb_addf(out, "<span class=\"sev sev-%s\">%s</span>", severity_class(s), cvt_severity_name(s));
+	sb_addf(out, "<span class=\"sev sev-%s\">%s</span>", severity_class(s),
+		cvt_severity_name(s));
 }
 
 static void severity_cell(struct strbuf *out, enum cvt_severity s)
@@ -587,10 +588,11 @@ static void write_chart(struct strbuf *out, const struct cvt_dashboard *d,
 static void write_chart_table(struct strbuf *out, const struct chart_point *points, size_t n,
 			      size_t commits)
 {
-	static const char *const columns[] = {"Date", "Commit", "CRITICAL", "HIGH", "MEDIUM",
-					      "LOW", "UNKNOWN", "Total", NULL};
-	sb_addf(out, "<details id=\"trend-table\"><summary>The chart's numbers (%zu point%s; one per "
-		     "day, the day's last commit, from %zu commit%s that changed the report)</summary>\n",
+	static const char *const columns[] = {"Date", "Commit",  "CRITICAL", "HIGH", "MEDIUM",
+					      "LOW",  "UNKNOWN", "Total",    NULL};
+	sb_addf(out,
+		"<details id=\"trend-table\"><summary>The chart's numbers (%zu point%s; one per "
+		"day, the day's last commit, from %zu commit%s that changed the report)</summary>\n",
 		n, n == 1 ? "" : "s", commits, commits == 1 ? "" : "s");
 	table_head(out, columns);
 	for (size_t i = 0; i < n; i++) {
@@ -599,7 +601,8 @@ static void write_chart_table(struct strbuf *out, const struct chart_point *poin
 		cell_nowrap(out, p->date);
 		char short_commit[13] = "";
 		if (p->commit)
-			memcpy(short_commit, p->commit, strnlen(p->commit, sizeof short_commit - 1));
+			memcpy(short_commit, p->commit,
+			       strnlen(p->commit, sizeof short_commit - 1));
 		sb_addstr(out, "<td class=\"purl\">");
 		esc(out, short_commit);
 		sb_addstr(out, "</td>");
@@ -649,8 +652,9 @@ static void decision_summary_cells(struct strbuf *out, const struct cvt_decision
 static void write_untriaged(struct strbuf *out, const struct cvt_dashboard *d)
 {
 	const struct cvt_dashboard_rows *rows = &d->tables[CVT_DASHBOARD_UNTRIAGED];
-	sb_addf(out, "<h3 id=\"untriaged\">Untriaged (%zu)</h3>\n<p>Findings no decision covers%s. "
-		     "Record one with <code>cvetrail ack</code>.</p>\n",
+	sb_addf(out,
+		"<h3 id=\"untriaged\">Untriaged (%zu)</h3>\n<p>Findings no decision covers%s. "
+		"Record one with <code>cvetrail ack</code>.</p>\n",
 		rows->total, d->history ? ", newest first" : ", most severe first");
 	if (!rows->n) {
 		empty_note(out, "None: every finding has a decision.");
@@ -690,8 +694,9 @@ static void write_untriaged(struct strbuf *out, const struct cvt_dashboard *d)
 static void write_expired(struct strbuf *out, const struct cvt_dashboard *d)
 {
 	const struct cvt_dashboard_rows *rows = &d->tables[CVT_DASHBOARD_EXPIRED];
-	sb_addf(out, "<h3 id=\"expired\">Decisions expired (%zu)</h3>\n<p>The finding is still "
-		     "present and its decision's expiry date has passed: decide again.</p>\n",
+	sb_addf(out,
+		"<h3 id=\"expired\">Decisions expired (%zu)</h3>\n<p>The finding is still "
+		"present and its decision's expiry date has passed: decide again.</p>\n",
 		rows->total);
 	if (!rows->n) {
 		empty_note(out, "None.");
@@ -729,8 +734,9 @@ static void write_expired(struct strbuf *out, const struct cvt_dashboard *d)
 static void write_risen(struct strbuf *out, const struct cvt_dashboard *d)
 {
 	const struct cvt_dashboard_rows *rows = &d->tables[CVT_DASHBOARD_RISEN];
-	sb_addf(out, "<h3 id=\"risen\">Severity above the decided one (%zu)</h3>\n<p>The finding "
-		     "is now more severe than when its decision was recorded.</p>\n",
+	sb_addf(out,
+		"<h3 id=\"risen\">Severity above the decided one (%zu)</h3>\n<p>The finding "
+		"is now more severe than when its decision was recorded.</p>\n",
 		rows->total);
 	if (!rows->n) {
 		empty_note(out, "None.");
@@ -805,17 +811,17 @@ static void write_decisions(struct strbuf *out, const struct cvt_dashboard *d)
 	columns[c++] = "Decided at";
 	columns[c++] = "Findings covered";
 	columns[c] = NULL;
-	sb_addf(out, "<section id=\"decisions\">\n<h2>Decisions (%zu)</h2>\n<p>The triage ledger, "
-		     "newest first. Findings covered: present findings this decision is the one "
-		     "that applies to.</p>\n",
+	sb_addf(out,
+		"<section id=\"decisions\">\n<h2>Decisions (%zu)</h2>\n<p>The triage ledger, "
+		"newest first. Findings covered: present findings this decision is the one "
+		"that applies to.</p>\n",
 		l->n_decisions);
 	if (!l->n_decisions) {
 		empty_note(out, "No decision recorded yet.");
 		sb_addstr(out, "</section>\n");
 		return;
 	}
-	const struct cvt_decision **order =
-		cvt_realloc_array(NULL, l->n_decisions, sizeof *order);
+	const struct cvt_decision **order = cvt_realloc_array(NULL, l->n_decisions, sizeof *order);
 	for (size_t i = 0; i < l->n_decisions; i++)
 		order[i] = &l->decisions[i];
 	qsort(order, l->n_decisions, sizeof *order, compare_decisions_newest);
@@ -1043,11 +1049,12 @@ static int compare_images_worst(const void *pa, const void *pb)
 static void write_fleet_images(struct strbuf *out, const struct cvt_fleet *f, size_t max_rows)
 {
 	static const char *const columns[] = {
-		"Image",   "Findings", "CRITICAL", "HIGH",    "MEDIUM", "LOW",
-		"UNKNOWN", "Untriaged CRITICAL",   "Untriaged", "Expired", "Risen", NULL,
+		"Image",   "Findings",           "CRITICAL",  "HIGH",    "MEDIUM", "LOW",
+		"UNKNOWN", "Untriaged CRITICAL", "Untriaged", "Expired", "Risen",  NULL,
 	};
-	sb_addf(out, "<h3 id=\"fleet-images\">Images (%zu)</h3>\n<p>Most untriaged critical findings "
-		     "first.</p>\n",
+	sb_addf(out,
+		"<h3 id=\"fleet-images\">Images (%zu)</h3>\n<p>Most untriaged critical findings "
+		"first.</p>\n",
 		f->n_images);
 	if (!f->n_images) {
 		empty_note(out, "No image.");
@@ -1114,8 +1121,8 @@ static int compare_shared_most(const void *pa, const void *pb)
 
 static void write_fleet_decisions(struct strbuf *out, const struct cvt_fleet *f, size_t max_rows)
 {
-	static const char *const columns[] = {"ID", "Package", "Status", "Images", "Author",
-					      "Reason", NULL};
+	static const char *const columns[] = {"ID",     "Package", "Status", "Images",
+					      "Author", "Reason",  NULL};
 	const struct cvt_ledger *l = f->ledger;
 	size_t n_decisions = l && f->decision_images ? l->n_decisions : 0;
 	struct shared_decision *shared =
@@ -1123,10 +1130,12 @@ static void write_fleet_decisions(struct strbuf *out, const struct cvt_fleet *f,
 	size_t n = 0;
 	for (size_t i = 0; i < n_decisions; i++)
 		if (f->decision_images[i] > 1)
-			shared[n++] = (struct shared_decision){&l->decisions[i], f->decision_images[i]};
+			shared[n++] =
+				(struct shared_decision){&l->decisions[i], f->decision_images[i]};
 	qsort(shared, n, sizeof *shared, compare_shared_most);
-	sb_addf(out, "<h3 id=\"fleet-decisions\">Decisions shared across images (%zu)</h3>\n<p>"
-		     "Decisions that cover findings in more than one image.</p>\n",
+	sb_addf(out,
+		"<h3 id=\"fleet-decisions\">Decisions shared across images (%zu)</h3>\n<p>"
+		"Decisions that cover findings in more than one image.</p>\n",
 		n);
 	if (!n) {
 		empty_note(out, "None.");

@@ -72,8 +72,8 @@ struct cvt_dashboard {
  * `ledger` (may be empty, not NULL), `today` and `history` (NULL: none) are borrowed and must
  * outlive the dashboard. max_rows: rows per table before "and N more"; 0: 100.
  */
-void cvt_dashboard_init(struct cvt_dashboard *d, const struct cvt_ledger *ledger,
-			const char *today, const struct cvt_history *history, size_t max_rows);
+void cvt_dashboard_init(struct cvt_dashboard *d, const struct cvt_ledger *ledger, const char *today,
+			const struct cvt_history *history, size_t max_rows);
 void cvt_dashboard_release(struct cvt_dashboard *d);
 
 /*

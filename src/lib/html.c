@@ -3,7 +3,7 @@
 #include <string.h>
 #include <strings.h>
 
-#define MAX_URL_BYTES     2048
+#define MAX_URL_BYTES    2048
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
 
 /* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates), as UTF-8. */
