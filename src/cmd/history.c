@@ -16,7 +16,8 @@ static const struct cvt_option_doc history_options[] = {
 	 "\"time_to_fix\": {...}, \"authors\": [...], \"commits\": N}. A finding holds key, id, "
 	 "package, aliases, title and severity (latest seen), first_seen and fixed "
 	 "({\"commit\", \"date\"}; fixed is null while the finding is in the newest report), "
-	 "reopened (a list of {commit, date}), severity_changes ({commit, date, from, to}) and "
+	 "reopened and fixes (every time it came back, every time it left: lists of {commit, "
+	 "date}), severity_changes ({commit, date, from, to}) and "
 	 "triage ({commit, date, author, status, justification, reason, expires, decision_id, "
 	 "decision_package}); with a folder also \"image\". open_over_time has one entry per "
 	 "commit that changed the report(s): {commit, date, CRITICAL, HIGH, MEDIUM, LOW, "
@@ -170,8 +171,8 @@ static void text_finding(struct strbuf *out, const struct cvt_hist_finding *f, s
 		sb_addf(t, " (%.7s)", tr->commit);
 		story_end(s);
 	}
-	if (f->fixed.commit)
-		add_point(s, &f->fixed, 3, "fixed");
+	for (size_t i = 0; i < f->n_fixes; i++)
+		add_point(s, &f->fixes[i], 3, "fixed");
 	qsort(s->lines, s->n, sizeof *s->lines, compare_lines);
 	for (size_t i = 0; i < s->n; i++) {
 		sb_add(out, s->text.buf + s->lines[i].start, s->lines[i].len);

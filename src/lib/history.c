@@ -21,7 +21,7 @@
 struct hist_entry {
 	struct cvt_hist_finding f;
 	const char *parsed_title; /* of the last version parsed: versions mostly repeat it */
-	size_t reopened_alloc, changes_alloc;
+	size_t reopened_alloc, changes_alloc, fixes_alloc;
 	unsigned long stamp; /* the last snapshot application that listed it */
 	int seen, present, in_window;
 	struct hist_entry *next_all;
@@ -446,6 +446,11 @@ static void apply_snapshot(struct walk *w, const struct snapshot *old, const str
 			continue;
 		e->present = 0;
 		e->f.fixed = current_point(w);
+		if (w->in_window) {
+			e->f.fixes = arena_grow(&w->h->arena, e->f.fixes, e->f.n_fixes,
+						&e->fixes_alloc, sizeof *e->f.fixes);
+			e->f.fixes[e->f.n_fixes++] = e->f.fixed;
+		}
 		w->counts[e->f.severity]--;
 	}
 }
@@ -484,25 +489,22 @@ static int update_image(struct walk *w, struct image_state *im, const git_oid *o
 	return 1;
 }
 
-/* The tree entry at `path` of the commit's tree if it has type `type`; NULL otherwise. */
-static int entry_at(git_tree *tree, const char *path, git_object_t type, git_tree_entry **out)
+/* The entry at `path` in `tree` when it is there with type `type`; else NULL. Free it. */
+static git_tree_entry *entry_at(git_tree *tree, const char *path, git_object_t type)
 {
-	*out = NULL;
-	if (git_tree_entry_bypath(out, tree, path) < 0) {
-		*out = NULL;
-		return 0;
+	git_tree_entry *entry = NULL;
+	if (git_tree_entry_bypath(&entry, tree, path) < 0)
+		return NULL;
+	if (git_tree_entry_type(entry) != type) {
+		git_tree_entry_free(entry);
+		return NULL;
 	}
-	if (git_tree_entry_type(*out) != type) {
-		git_tree_entry_free(*out);
-		*out = NULL;
-	}
-	return 0;
+	return entry;
 }
 
 static int read_single_report(struct walk *w, git_tree *tree, struct cvt_error *err)
 {
-	git_tree_entry *entry;
-	entry_at(tree, w->report_path, GIT_OBJECT_BLOB, &entry);
+	git_tree_entry *entry = entry_at(tree, w->report_path, GIT_OBJECT_BLOB);
 	if (entry)
 		w->report_found = 1;
 	int rc = update_image(w, image_get(w, NULL), entry ? git_tree_entry_id(entry) : NULL,
@@ -524,7 +526,7 @@ static int read_folder_reports(struct walk *w, git_tree *tree, struct cvt_error 
 	int rc = 0, changed = 0;
 	const git_oid *folder_id = NULL;
 	if (*w->report_path) {
-		entry_at(tree, w->report_path, GIT_OBJECT_TREE, &entry);
+		entry = entry_at(tree, w->report_path, GIT_OBJECT_TREE);
 		folder_id = entry ? git_tree_entry_id(entry) : NULL;
 	} else {
 		folder_id = git_tree_id(tree);
@@ -662,8 +664,7 @@ static void diff_ledgers(struct walk *w, const struct cvt_ledger *old, const str
 
 static int read_ledger_change(struct walk *w, git_tree *tree, struct cvt_error *err)
 {
-	git_tree_entry *entry;
-	entry_at(tree, w->ledger_path, GIT_OBJECT_BLOB, &entry);
+	git_tree_entry *entry = entry_at(tree, w->ledger_path, GIT_OBJECT_BLOB);
 	const git_oid *oid = entry ? git_tree_entry_id(entry) : NULL;
 	const struct cvt_ledger *next = NULL;
 	struct map_key key = {{{0}}, NULL};
@@ -898,7 +899,7 @@ static int is_report_folder(struct walk *w, const char *given)
 	int folder = 0;
 	if (git_revparse_single(&head, w->repo, "HEAD^{tree}") == 0) {
 		tree = (git_tree *)head;
-		entry_at(tree, w->report_path, GIT_OBJECT_TREE, &entry);
+		entry = entry_at(tree, w->report_path, GIT_OBJECT_TREE);
 		folder = entry != NULL;
 	}
 	git_tree_entry_free(entry);
@@ -1152,6 +1153,11 @@ static void write_finding(struct json_writer *jw, const struct cvt_hist_finding 
 	json_begin_array(jw);
 	for (size_t i = 0; i < f->n_reopened; i++)
 		write_point(jw, &f->reopened[i]);
+	json_end_array(jw);
+	json_key(jw, "fixes");
+	json_begin_array(jw);
+	for (size_t i = 0; i < f->n_fixes; i++)
+		write_point(jw, &f->fixes[i]);
 	json_end_array(jw);
 	json_key(jw, "severity_changes");
 	json_begin_array(jw);

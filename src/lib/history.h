@@ -58,6 +58,9 @@ struct cvt_hist_finding {
 	struct cvt_hist_point fixed;     /* commit NULL while present in the newest report */
 	struct cvt_hist_point *reopened; /* each time it came back after being fixed */
 	size_t n_reopened;
+	struct cvt_hist_point *fixes;    /* each time it left the report, oldest first: the last is
+					    `fixed` unless the finding came back since */
+	size_t n_fixes;
 	struct cvt_hist_severity_change *severity_changes;
 	size_t n_severity_changes;
 	struct cvt_hist_triage *triage;

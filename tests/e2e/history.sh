@@ -11,7 +11,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CVETRAIL=${CVETRAIL:-$ROOT/build/cvetrail}
 case $CVETRAIL in /*) ;; *) CVETRAIL=$ROOT/$CVETRAIL ;; esac
 T=$(mktemp -d)
-trap 'rm -rf "$T"' EXIT
+trap '[ -n "${KEEP:-}" ] || rm -rf "$T"' EXIT
 passed=0 failed=0
 
 ok() { passed=$((passed + 1)); }
@@ -32,7 +32,7 @@ expect() {
 
 if ! command -v jq >/dev/null 2>&1; then
 	echo "history: jq is not installed; these tests need it"
-	echo "history: 0 passed, 1 failed"
+	echo "history-e2e: 0 passed, 1 failed"
 	exit 1
 fi
 
@@ -154,6 +154,10 @@ expect "B severity change" "$J" "$(f "$KB") | .severity_changes" \
 expect "B latest severity and alias" "$J" "$(f "$KB") | [.severity, .aliases]" '["HIGH",["GHSA-aaaa-bbbb-cccc"]]'
 expect "C reopened, fixed reset" "$J" "$(f "$KC") | [.fixed, .reopened]" \
 	"[null,[{\"commit\":\"$C6\",\"date\":\"2026-01-12\"}]]"
+expect "C: the earlier fix kept in fixes" "$J" "$(f "$KC") | .fixes" \
+	"[{\"commit\":\"$C3\",\"date\":\"2026-01-05\"}]"
+expect "D: fixes ends with fixed" "$J" "$(f "$KD") | .fixes[-1] == .fixed" 'true'
+
 expect "C covered by the every-package decision" "$J" \
 	"$(f "$KC") | [.triage[] | [.author, .status, .reason, .decision_package]]" \
 	'[["Bob Smith","affected","accepted",null]]'
@@ -209,6 +213,7 @@ check "text: triage line" grep -q '^  2026-01-03 triage not_affected (vulnerable
 check "text: removed line" grep -q '^  2026-01-15 triage removed by Dave (' "$T/h.txt"
 check "text: reopened" grep -q '^  2026-01-12 reopened (' "$T/h.txt"
 check "text: fixed" grep -q '^  2026-01-12 fixed (' "$T/h.txt"
+check "text: fixed, then reopened" sh -c "grep -A5 '^$KC\$' '$T/h.txt' | sed -n '5,6p' | tr -d '\n' | grep -q '2026-01-05 fixed.*2026-01-12 reopened'"
 check "text: no raw escape" sh -c "! grep -q '$ESC' '$T/h.txt'"
 check "text: no raw bell" sh -c "! grep -q '$BEL' '$T/h.txt'"
 check "text: hostile title made safe" grep -q '^  CRITICAL  ?\]0;pwned??\[31mlibxml2 evil$' "$T/h.txt"
@@ -235,6 +240,15 @@ check "corrupt: exit 2" [ $? = 2 ]
 check "corrupt: nothing on stdout" [ ! -s "$T/out" ]
 check "corrupt: commit, path and offset named" grep -q "^cvetrail: $BAD:cvetrail-report.json:1:47: expected a value (byte 46)$" "$T/err"
 git reset -q --hard HEAD~1
+printf '{"schema": "cvetrail/triage/1", "decisions": [}\n' >.cvetrail/triage.json
+BAD=$(commit 2026-01-21 Alice "broken ledger")
+"$CVETRAIL" history >"$T/out" 2>"$T/err"
+check "corrupt ledger: exit 2" [ $? = 2 ]
+check "corrupt ledger: nothing on stdout" [ ! -s "$T/out" ]
+check "corrupt ledger: commit, path and offset named" grep -q "^cvetrail: $BAD:.cvetrail/triage.json:1:47: .*(byte 46)$" "$T/err"
+git reset -q --hard HEAD~1
+"$CVETRAIL" history --json >"$T/again.json" 2>"$T/err"
+check "after the reset: history as before" cmp -s "$T/h.json" "$T/again.json"
 
 # A folder of two image reports; on day 1 both files are byte-identical.
 FOLDER=$T/fleet
@@ -269,6 +283,15 @@ expect "folder: a removed image's findings are fixed" "$T/fleet.json" \
 	'[.findings[] | select(.image == "web") | .fixed.commit]' "[\"$F3\",\"$F2\"]"
 "$CVETRAIL" history --report reports >"$T/fleet.txt"
 check "folder: text names the image" grep -q '^api: CVE-2026-0102 pkg:deb/debian/zlib1g$' "$T/fleet.txt"
+# The web report comes back byte for byte as on day 1 (a blob read before).
+report reports/web.json "$X" "$Y"
+F4=$(commit 2026-02-06 Alice "web back")
+"$CVETRAIL" history --json --report reports >"$T/fleet.json"
+expect "folder: a blob seen before replays its findings" "$T/fleet.json" \
+	'[.findings[] | select(.image == "web") | [.id, .fixed, [.reopened[].commit], [.fixes[].commit]]]' \
+	"[[\"CVE-2026-0100\",null,[\"$F4\"],[\"$F3\"]],[\"CVE-2026-0101\",null,[\"$F4\"],[\"$F2\"]]]"
+expect "folder: open points after the return" "$T/fleet.json" \
+	'[.open_over_time[] | .HIGH + .MEDIUM + .LOW]' '[4,4,3,5]'
 
 # Errors.
 mkdir "$T/norepo"
@@ -302,5 +325,5 @@ check "bad --since: message" grep -q 'expected a date YYYY-MM-DD' "$T/err"
 "$CVETRAIL" history --help >"$T/out"
 check "--help: synopsis" grep -q '^usage: cvetrail history \[--json\]' "$T/out"
 
-echo "history: $passed passed, $failed failed"
+echo "history-e2e: $passed passed, $failed failed"
 [ "$failed" = 0 ]
