@@ -30,7 +30,8 @@ static const struct cvt_option_doc ack_options[] = {
 	{"--image NAME",
 	 "Scope the decision to one image: it then covers the finding only in an image whose "
 	 "name equals NAME, with or without its tag and digest (the file name without .json in "
-	 "a folder of reports, the image reference in a trivy k8s cluster report, the artifact "
+	 "a folder of reports, or the artifact name when normalize -o DIR named the file after "
+	 "it; the image reference in a trivy k8s cluster report, the artifact "
 	 "name of a single report). Without it the decision applies fleet-wide. A scoped "
 	 "decision takes precedence over an unscoped one for the same id and package."},
 	{"--reason TEXT", "Why: required, and kept in the ledger for reviewers and auditors."},

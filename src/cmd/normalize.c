@@ -63,7 +63,10 @@ static int is_cluster_report(const struct cvt_report *r)
 static int write_report_atomic(const struct cvt_report *r, const char *path, struct strbuf *out,
 			       struct cvt_error *err);
 
-/* One canonical report per image of a cluster report, DIR/<safe name>.json. */
+/*
+ * One canonical report per image of a cluster report, DIR/<safe name>.json. Every image is
+ * read once before anything is written, so an invalid report leaves DIR untouched.
+ */
 static int normalize_cluster(const char *input, const char *dir)
 {
 	struct cvt_error err = CVT_ERROR_INIT;
@@ -73,7 +76,12 @@ static int normalize_cluster(const char *input, const char *dir)
 	const char *image;
 	int rc, status = EXIT_OK;
 	cvt_report_init(&report);
-	if ((rc = cvt_fleet_open(&rd, input, &err)) == 0 && (rc = cvt_mkdirs(dir, &err)) == 0) {
+	if ((rc = cvt_fleet_open(&rd, input, &err)) == 0) {
+		while ((rc = cvt_fleet_next(rd, &report, &image, &err)) > 0)
+			;
+		cvt_fleet_rewind(rd);
+	}
+	if (rc == 0 && (rc = cvt_mkdirs(dir, &err)) == 0) {
 		while ((rc = cvt_fleet_next(rd, &report, &image, &err)) > 0) {
 			sb_reset(&path);
 			sb_addf(&path, "%s/", dir);
@@ -156,7 +164,7 @@ int cmd_normalize(int argc, char **argv)
 		return cmd_usage_error("normalize", "expected at most one INPUT, got %d", argc - optind);
 	const char *input = optind < argc ? argv[optind] : "-";
 	if (cvt_fleet_is_fleet(input) && !cvt_is_dir(input)) {
-		if (!output || strcmp(format, "json") != 0 ||
+		if (!output || !*output || strcmp(format, "json") != 0 ||
 		    (cvt_file_exists(output) && !cvt_is_dir(output)))
 			return refuse_cluster();
 		return normalize_cluster(input, output);

@@ -29,8 +29,8 @@ static const struct cvt_option_doc status_options[] = {
 	 "Finding entries hold key, id, package, severity (now) and, when triaged, the decision "
 	 "as it is in the ledger; severity_risen entries add decided_severity, expiring_soon "
 	 "entries days_left, untriaged entries title; stale entries hold id, package, severity "
-	 "(recorded) and the decision. With a fleet, finding entries also hold \"image\", stale "
-	 "entries of a decision scoped to an image hold it as \"image\", and a \"fleet\" object "
+	 "(recorded) and the decision (with its \"image\" when scoped). With a fleet, finding "
+	 "entries also hold \"image\", and a \"fleet\" object "
 	 "follows: {\"images\": N, \"findings\": N, \"cves\": [{\"id\", \"severity\" (highest), "
 	 "\"images\", \"untriaged_images\"}] (the 20 found in most images), "
 	 "\"images_by_untriaged_critical\": [{\"image\", \"untriaged_critical\", "
@@ -67,7 +67,8 @@ const struct cvt_command_doc cmd_status_doc = {
 		"(titles, reasons) is printed with control characters replaced.\n"
 		"\n"
 		"Given a folder DIR, every *.json report in it (one per image) is read in name order, "
-		"one at a time; each line starts with the image (the file name without .json) and a "
+		"one at a time; each line starts with the image (the file name without .json, or the "
+		"report's artifact name when 'normalize -o DIR' named the file after it) and a "
 		"decision is stale only when no image has a finding it covers. A trivy k8s cluster "
 		"report is read the same way, one image per distinct image reference (sorted). For "
 		"such a fleet a summary follows the sections: the vulnerabilities found in most images "
@@ -255,7 +256,6 @@ static void add_stale(struct results *res, const struct cvt_ledger *l, const uns
 		struct item *it = add_item(&res->sections[STALE]);
 		it->id = d->id;
 		it->package = d->package;
-		it->image = d->image;
 		it->severity = d->severity;
 		it->decision = d;
 	}
@@ -283,6 +283,10 @@ static void text_item(struct strbuf *out, enum section s, const struct item *it)
 		term_add_safe(out, it->id);
 		sb_addch(out, ' ');
 		term_add_safe(out, it->package ? it->package : "(every package)");
+		if (it->decision->image) {
+			sb_addstr(out, " in image ");
+			term_add_safe(out, it->decision->image);
+		}
 		sb_addstr(out, "  ");
 		text_decision(out, it->decision);
 		sb_addch(out, '\n');

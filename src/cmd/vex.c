@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "fleet.h"
 #include "date.h"
 #include "fileio.h"
 #include "ingest.h"
@@ -119,19 +120,17 @@ static int load_reports(struct report_set *set, const char *path, int explicit,
 		if (set->folder) {
 			set->images = cvt_calloc(n, sizeof *set->images);
 			set->n_images = n;
-			for (size_t i = 0; i < n; i++) {
-				const char *base = strrchr(paths[i], '/');
-				base = base ? base + 1 : paths[i];
-				set->images[i] = strndup(base, strlen(base) - strlen(".json"));
-				if (!set->images[i])
-					cvt_oom();
-			}
 		}
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			cvt_report_init(&set->reports[i]);
 			set->n++;
 			rc = cvt_load_report(&set->reports[i], paths[i], err);
 			set->views[i] = &set->reports[i];
+			if (rc == 0 && set->folder) {
+				struct strbuf name = STRBUF_INIT;
+				cvt_fleet_image_name(paths[i], &set->reports[i], &name);
+				set->images[i] = sb_detach(&name, NULL);
+			}
 		}
 	}
 	cvt_free_paths(paths, n);

@@ -127,13 +127,24 @@ int cvt_fleet_open(struct cvt_fleet_reader **out, const char *path, struct cvt_e
 	return 0;
 }
 
-/* "reports/web.json" -> "web" */
-static void file_stem(const char *path, struct strbuf *out)
+void cvt_fleet_image_name(const char *path, const struct cvt_report *r, struct strbuf *out)
 {
 	const char *base = strrchr(path, '/');
 	base = base ? base + 1 : path;
+	size_t len = strlen(base);
+	if (len > 5 && !strcmp(base + len - 5, ".json"))
+		len -= 5;
 	sb_reset(out);
-	sb_add(out, base, strlen(base) - strlen(".json"));
+	if (r->artifact_name) {
+		cvt_image_file_name(r->artifact_name, out);
+		if (out->len == len && !memcmp(out->buf, base, len)) {
+			sb_reset(out);
+			sb_addstr(out, r->artifact_name);
+			return;
+		}
+		sb_reset(out);
+	}
+	sb_add(out, base, len);
 }
 
 int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char **image,
@@ -162,7 +173,7 @@ int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char
 			cvt_error_set_file(err, path);
 			return rc;
 		}
-		file_stem(path, &rd->image);
+		cvt_fleet_image_name(path, r, &rd->image);
 	}
 	*image = rd->image.buf;
 	return 1;
@@ -181,6 +192,11 @@ void cvt_fleet_close(struct cvt_fleet_reader *rd)
 	sb_release(&rd->path);
 	sb_release(&rd->image);
 	free(rd);
+}
+
+void cvt_fleet_rewind(struct cvt_fleet_reader *rd)
+{
+	rd->next = 0;
 }
 
 size_t cvt_fleet_size(const struct cvt_fleet_reader *rd)

@@ -14,7 +14,7 @@
  * with a package matches that key; one without a package matches the
  * vulnerability id (and its aliases) in every package.
  *
- * File format (stable, sorted by id then package, one decision per object):
+ * File format (stable, sorted by id, package then image, one decision per object):
  *   {
  *     "schema": "cvetrail/triage/1",
  *     "decisions": [
@@ -82,10 +82,10 @@ int cvt_ledger_save(const struct cvt_ledger *l, const char *path, struct cvt_err
 /* Checks vocabulary, the justification rule and date formats; the message lists allowed values. */
 int cvt_decision_validate(const struct cvt_decision *d, struct cvt_error *err);
 /* Adds a copy of `d` (strings copied into the ledger's arena), replacing a decision with the
- * same id and package. Keeps the ledger sorted. */
+ * same id, package and image. Keeps the ledger sorted. */
 void cvt_ledger_put(struct cvt_ledger *l, const struct cvt_decision *d);
-/* Removes the decision with this id and package (NULL = the every-package one); returns 1 if
- * one was removed, 0 if none matched. */
+/* Removes the unscoped decision with this id and package (NULL = the every-package one);
+ * returns 1 if one was removed, 0 if none matched. */
 int cvt_ledger_remove(struct cvt_ledger *l, const char *id, const char *package);
 
 /*
