@@ -328,7 +328,7 @@ static const char page_style[] =
 	"overflow-wrap:break-word}"
 	"th{background:#f6f8fa;font-weight:600;white-space:nowrap}"
 	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}"
-	"td.id,td.nowrap{white-space:nowrap}"
+	"td.id,td.nowrap{white-space:nowrap}td.anywhere{overflow-wrap:anywhere}"
 	".purl{color:#57606a;font-size:12px;font-family:ui-monospace,monospace}"
 	".dim{color:#6e7781}.expired{color:#a40e26;font-weight:600}"
 	".more,.empty,.note{color:#57606a}.note{background:#fff8c5;padding:8px;border-radius:4px}"
@@ -809,11 +809,11 @@ static void write_decisions(struct strbuf *out, const struct cvt_dashboard *d)
 	columns[c++] = "Date";
 	columns[c++] = "Expires";
 	columns[c++] = "Decided at";
-	columns[c++] = "Findings covered";
+	columns[c++] = "Covers";
 	columns[c] = NULL;
 	sb_addf(out,
 		"<section id=\"decisions\">\n<h2>Decisions (%zu)</h2>\n<p>The triage ledger, "
-		"newest first. Findings covered: present findings this decision is the one "
+		"newest first. Covers: the present findings this decision is the one "
 		"that applies to.</p>\n",
 		l->n_decisions);
 	if (!l->n_decisions) {
@@ -837,7 +837,10 @@ static void write_decisions(struct strbuf *out, const struct cvt_dashboard *d)
 		if (scoped)
 			cell(out, dec->image ? dec->image : "every image");
 		cell(out, dec->status);
-		cell(out, dec->justification);
+		/* OpenVEX justifications are one long word: let them break anywhere. */
+		sb_addstr(out, "<td class=\"anywhere\">");
+		cvt_html_escape(out, dec->justification, TEXT_CHARS);
+		sb_addstr(out, "</td>");
 		cell(out, dec->reason);
 		cell(out, dec->author);
 		cell_nowrap(out, dec->date);
