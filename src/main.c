@@ -13,6 +13,7 @@ const struct cvt_command cvt_commands[] = {
 	{"status", cmd_status, &cmd_status_doc},
 	{"vex", cmd_vex, &cmd_vex_doc},
 	{"history", cmd_history, &cmd_history_doc},
+	{"dashboard", cmd_dashboard, &cmd_dashboard_doc},
 	{"help", cmd_help, &cmd_help_doc},
 	{NULL, NULL, NULL},
 };

@@ -71,6 +71,7 @@ DECLARE_COMMAND(unack);
 DECLARE_COMMAND(status);
 DECLARE_COMMAND(vex);
 DECLARE_COMMAND(history);
+DECLARE_COMMAND(dashboard);
 DECLARE_COMMAND(help);
 
 #endif

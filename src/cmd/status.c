@@ -228,19 +228,20 @@ static int check_report(struct results *res, const struct cvt_report *r, const c
 		const struct cvt_finding *f = &r->findings[i];
 		cvt_ledger_mark_matches_in(l, f, scope, used);
 		const struct cvt_decision *d = cvt_ledger_match_in(l, f, scope);
-		if (!d) {
+		unsigned attention = cvt_policy_attention(f, d, today);
+		if (attention & CVT_ATTENTION_UNTRIAGED) {
 			if (add_untriaged(&res->untriaged, image, f) < 0)
 				return -1;
 			continue;
 		}
-		if (cvt_decision_expired(d, today)) {
+		if (attention & CVT_ATTENTION_EXPIRED) {
 			add_finding(res, EXPIRED, image, f, d);
 		} else if (d->expires) {
 			long days = cvt_date_days_between(today, d->expires);
 			if (days <= EXPIRING_DAYS)
 				add_finding(res, EXPIRING, image, f, d)->days_left = days;
 		}
-		if (cvt_policy_above_decided(f, d))
+		if (attention & CVT_ATTENTION_RISEN)
 			add_finding(res, RISEN, image, f, d);
 	}
 	return 0;

@@ -61,6 +61,19 @@ int cvt_policy_above_decided(const struct cvt_finding *f, const struct cvt_decis
 	return d && d->severity && f->severity > cvt_severity_parse(d->severity);
 }
 
+unsigned cvt_policy_attention(const struct cvt_finding *f, const struct cvt_decision *d,
+			      const char *today)
+{
+	if (!d)
+		return CVT_ATTENTION_UNTRIAGED;
+	unsigned attention = 0;
+	if (cvt_decision_expired(d, today))
+		attention |= CVT_ATTENTION_EXPIRED;
+	if (cvt_policy_above_decided(f, d))
+		attention |= CVT_ATTENTION_RISEN;
+	return attention;
+}
+
 /* Marks `reason` on the item and the review when the policy enables it. */
 static void raise_reason(struct cvt_review *rv, struct cvt_diff_item *it,
 			 const struct cvt_policy *p, enum cvt_review_reason reason)
