@@ -67,6 +67,34 @@ struct json_doc {
 int json_parse(struct json_doc *doc, char *text, size_t len, struct cvt_error *err);
 void json_doc_release(struct json_doc *doc);
 
+/*
+ * Parses many small texts one after another (the elements of a stream)
+ * without giving memory back in between: each parse frees the tree of the
+ * one before.
+ */
+struct json_reader {
+	struct arena arena;
+	struct json_value *items;
+	size_t items_alloc;
+	struct json_member *members;
+	size_t members_alloc;
+	size_t *frames;
+	size_t frames_alloc;
+};
+
+void json_reader_init(struct json_reader *rd);
+void json_reader_release(struct json_reader *rd);
+/*
+ * Parses the value at the start of `len` bytes of `text` (text[len] must be
+ * writable), in place as json_parse does, and sets `*used` to its length:
+ * what follows it is left alone. Returns 0; CVT_EINVAL with `err` filled
+ * when the text is not a valid value; or 1 when the text may have ended
+ * before the value did (the caller reads on and parses again from the
+ * original bytes: these were changed).
+ */
+int json_reader_parse_prefix(struct json_reader *rd, char *text, size_t len,
+			     const struct json_value **root, size_t *used, struct cvt_error *err);
+
 /* Member lookup by key; NULL when absent or when `obj` is not an object.
  * With duplicate keys the last one wins (as in most JSON readers). */
 const struct json_value *json_get(const struct json_value *obj, const char *key);
