@@ -1217,6 +1217,17 @@ out:
 	free(stack);
 }
 
+struct strbuf *json_raw_begin(struct json_writer *w)
+{
+	before_value(w);
+	return w->out;
+}
+
+void json_raw_end(struct json_writer *w)
+{
+	after_value(w);
+}
+
 void json_writer_finish(struct json_writer *w)
 {
 	if (w->indent)
@@ -1276,11 +1287,32 @@ static void escape_append(struct strbuf *out, const char *s, size_t len)
 			d += 16;
 			i += 16;
 		}
-#endif
+		if (i < len) {
+			/* The last bytes, through a block of their own: most
+			 * strings written are short, and a byte loop over them
+			 * cost more than the copy. */
+			size_t n = len - i;
+			char block[16] = {0};
+			memcpy(block, s + i, n);
+			__m128i v = _mm_loadu_si128((const __m128i *)(const void *)block);
+			_mm_storeu_si128((__m128i *)(void *)d, v);
+			unsigned m = escape_mask(v) & ((1u << n) - 1);
+			if (!m) {
+				d += n;
+				break;
+			}
+			size_t k = (size_t)__builtin_ctz(m);
+			d += k;
+			i += k;
+			goto escape;
+		}
+		break;
+#else
 		while (i < len && !escape_kind[(unsigned char)s[i]])
 			*d++ = s[i++];
 		if (i == len)
 			break;
+#endif
 #ifdef __SSE2__
 escape:
 #endif

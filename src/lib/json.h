@@ -140,6 +140,15 @@ void json_bool(struct json_writer *w, int b);
 void json_null(struct json_writer *w);
 /* Writes an already-parsed value (and everything below it). */
 void json_value(struct json_writer *w, const struct json_value *v);
+/*
+ * For a caller that lays out a value itself, for speed: json_raw_begin puts
+ * what goes before the next value (comma, newline, indentation) and returns
+ * the buffer to append the value's text to; json_raw_end marks it written.
+ * The text must be one valid JSON value laid out as the writer would at the
+ * current depth.
+ */
+struct strbuf *json_raw_begin(struct json_writer *w);
+void json_raw_end(struct json_writer *w);
 /* Appends `s` JSON-escaped, without quotes. */
 void json_escape(struct strbuf *out, const char *s, size_t len);
 /* Ends the document with a newline when indenting. */
