@@ -233,44 +233,111 @@ static struct trivy_taken *taken_slot(struct shape_trivy_stream *t, size_t index
 	return &t->taken[index];
 }
 
+/* The members take_vulnerability reads. */
+enum taken_member {
+	M_ID, M_NAME, M_IDENT, M_STATUS, M_SEVERITY, M_FIXED, M_INSTALLED, M_PATH,
+	M_TITLE, M_URL, M_PUBLISHED, M_VENDOR_IDS, M_CVSS, M_COUNT
+};
+
+static const struct {
+	const char *key;
+	uint32_t len;
+} taken_keys[M_COUNT] = {
+	[M_ID] = {"VulnerabilityID", 15},  [M_NAME] = {"PkgName", 7},
+	[M_IDENT] = {"PkgIdentifier", 13}, [M_STATUS] = {"Status", 6},
+	[M_SEVERITY] = {"Severity", 8},    [M_FIXED] = {"FixedVersion", 12},
+	[M_INSTALLED] = {"InstalledVersion", 16}, [M_PATH] = {"PkgPath", 7},
+	[M_TITLE] = {"Title", 5},          [M_URL] = {"PrimaryURL", 10},
+	[M_PUBLISHED] = {"PublishedDate", 13}, [M_VENDOR_IDS] = {"VendorIDs", 9},
+	[M_CVSS] = {"CVSS", 4},
+};
+
+/* Which of taken_keys `m` is, or M_COUNT: a vulnerability has twice as many
+ * members as are read, so the length picks the (at most two) candidates. */
+static enum taken_member taken_member_of(const struct json_member *m)
+{
+	enum { MAX_LEN = 16 };
+	static const unsigned char by_length[MAX_LEN + 1][2] = {
+		[4] = {M_CVSS, M_COUNT},          [5] = {M_TITLE, M_COUNT},
+		[6] = {M_STATUS, M_COUNT},        [7] = {M_NAME, M_PATH},
+		[8] = {M_SEVERITY, M_COUNT},      [9] = {M_VENDOR_IDS, M_COUNT},
+		[10] = {M_URL, M_COUNT},          [12] = {M_FIXED, M_COUNT},
+		[13] = {M_IDENT, M_PUBLISHED},    [15] = {M_ID, M_COUNT},
+		[16] = {M_INSTALLED, M_COUNT},
+	};
+	if (m->key_len > MAX_LEN)
+		return M_COUNT;
+	for (int i = 0; i < 2; i++) {
+		unsigned which = by_length[m->key_len][i];
+		/* Unlisted lengths hold {0, 0}: M_ID's length never matches them. */
+		if (which != M_COUNT && taken_keys[which].len == m->key_len &&
+		    memcmp(m->key, taken_keys[which].key, m->key_len) == 0)
+			return (enum taken_member)which;
+	}
+	return M_COUNT;
+}
+
+/* shape_opt_string on a member's value: 0 and `*out` (NULL for absent, null
+ * or ""), or -1 where shape_opt_string reports an error. */
+static int opt_string(const struct json_value *v, const char **out)
+{
+	*out = NULL;
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_STRING || memchr(v->u.str, '\0', v->len))
+		return -1;
+	if (v->len)
+		*out = v->u.str;
+	return 0;
+}
+
 /* The checks and copies of add_vulnerability, before the finding has a
- * place; anything it would report as an error is left to it. */
+ * place; anything it would report as an error is left to it. Members are
+ * looked up in one pass (the last of duplicate keys wins, as in json_get). */
 static int take_vulnerability(void *ctx, size_t index, const struct json_value *v,
 			      struct cvt_error *unused)
 {
 	struct shape_trivy_stream *t = ctx;
 	struct trivy_taken *tk = taken_slot(t, index);
-	struct cvt_error err = CVT_ERROR_INIT;
+	const struct json_value *m[M_COUNT] = {0};
 	const char *id, *name, *purl_given = NULL, *status, *severity, *fixed, *installed, *pkg_path;
 	const char *title, *url, *published;
-	const struct json_value *ident, *vendor_ids;
+	const struct json_value *vendor_ids = NULL;
 	(void)unused;
 
 	tk->state = TAKEN_NOT;
 	if (!json_is(v, JSON_OBJECT))
 		return 0;
-	if (shape_opt_string(v, "VulnerabilityID", NULL, &id, &err) < 0)
-		goto leave;
+	for (uint32_t i = 0; i < v->len; i++) {
+		enum taken_member which = taken_member_of(&v->u.members[i]);
+		if (which != M_COUNT)
+			m[which] = &v->u.members[i].value;
+	}
+	if (opt_string(m[M_ID], &id) < 0)
+		return 0;
 	if (!id) {
 		tk->state = TAKEN_NOTHING;
 		return 0;
 	}
-	if (shape_req_string(v, "PkgName", NULL, &name, &err) < 0 ||
-	    shape_opt_object(v, "PkgIdentifier", NULL, &ident, &err) < 0 ||
-	    shape_opt_string(v, "Status", NULL, &status, &err) < 0 ||
-	    shape_opt_string(v, "Severity", NULL, &severity, &err) < 0 ||
-	    shape_opt_string(v, "FixedVersion", NULL, &fixed, &err) < 0 ||
-	    shape_opt_string(v, "InstalledVersion", NULL, &installed, &err) < 0 ||
-	    shape_opt_string(v, "PkgPath", NULL, &pkg_path, &err) < 0 ||
-	    (ident && shape_opt_string(ident, "PURL", NULL, &purl_given, &err) < 0) ||
-	    shape_opt_string(v, "Title", NULL, &title, &err) < 0 ||
-	    shape_opt_string(v, "PrimaryURL", NULL, &url, &err) < 0 ||
-	    shape_opt_string(v, "PublishedDate", NULL, &published, &err) < 0 ||
-	    shape_opt_array(v, "VendorIDs", NULL, &vendor_ids, &err) < 0)
-		goto leave;
+	const struct json_value *ident = m[M_IDENT];
+	if (ident && ident->type == JSON_NULL)
+		ident = NULL;
+	if (opt_string(m[M_NAME], &name) < 0 || !name ||
+	    (ident && ident->type != JSON_OBJECT) || opt_string(m[M_STATUS], &status) < 0 ||
+	    opt_string(m[M_SEVERITY], &severity) < 0 || opt_string(m[M_FIXED], &fixed) < 0 ||
+	    opt_string(m[M_INSTALLED], &installed) < 0 || opt_string(m[M_PATH], &pkg_path) < 0 ||
+	    (ident && opt_string(json_get(ident, "PURL"), &purl_given) < 0) ||
+	    opt_string(m[M_TITLE], &title) < 0 || opt_string(m[M_URL], &url) < 0 ||
+	    opt_string(m[M_PUBLISHED], &published) < 0)
+		return 0;
+	if (m[M_VENDOR_IDS] && m[M_VENDOR_IDS]->type != JSON_NULL) {
+		vendor_ids = m[M_VENDOR_IDS];
+		if (vendor_ids->type != JSON_ARRAY)
+			return 0;
+	}
 	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++)
 		if (!shape_str(&vendor_ids->u.items[i]))
-			goto leave;
+			return 0;
 
 	struct cvt_report *r = t->r;
 	struct cvt_finding *f = &tk->finding;
@@ -284,7 +351,7 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	f->title = shape_keep(&t->strings, title);
 	f->url = shape_keep(&t->strings, url);
 	f->published = shape_date_prefix(&r->arena, published);
-	const struct json_value *cvss = highest_cvss(json_get(v, "CVSS"));
+	const struct json_value *cvss = highest_cvss(m[M_CVSS]);
 	f->cvss = cvss ? arena_strndup(&r->arena, cvss->u.str, cvss->len) : NULL;
 	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
 		const char *alias = vendor_ids->u.items[i].u.str;
@@ -294,9 +361,6 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	tk->purl_given = shape_keep(&t->strings, purl_given);
 	tk->pkg_path = shape_keep(&t->strings, pkg_path);
 	tk->state = TAKEN_FINDING;
-	return 0;
-leave:
-	cvt_error_release(&err);
 	return 0;
 }
 
