@@ -562,6 +562,11 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 		goto out;
 	if (results) {
 		const char *saved_os = r->os;
+		/* One finding, at most, per vulnerability taken. */
+		if (stream && stream->consumer && stream->consumer->element == take_vulnerability) {
+			const struct shape_trivy_stream *t = stream->consumer->ctx;
+			cvt_report_reserve(r, t->n_taken);
+		}
 		int metadata_says_none = 0;
 		const struct json_value *meta = json_get(root, "Metadata");
 		const struct json_value *os = json_get(meta, "OS");
