@@ -443,6 +443,14 @@ static int scan_chunk(struct scan *sc, char *p, char *end, uint64_t base, char *
 			}
 			break;
 		case SCAN_STRUCTURE: {
+			if (is_blank(*p)) {
+				/* Copied as structure_byte would, a run at a time. */
+				char *blank = p;
+				while (p < end && is_blank(*p))
+					p++;
+				sb_add(&s->skeleton, blank, (size_t)(p - blank));
+				break;
+			}
 			if (starts_taken_element(sc, *p)) {
 				long long used = take_element(sc, p, end, base + (uint64_t)(p - chunk), err);
 				if (used < 0)

@@ -119,12 +119,13 @@ static const char *finding_status(struct shape_strings *strings, struct strbuf *
 	/* Trivy before Status existed: only the fix version tells. */
 	if (!status)
 		return fixed ? "fixed" : "affected";
+	/* strcasecmp folds A-Z only (the tool keeps the C locale), as below. */
+	for (size_t i = 0; i < sizeof known_statuses / sizeof known_statuses[0]; i++)
+		if (!strcasecmp(status, known_statuses[i]))
+			return known_statuses[i];
 	sb_reset(scratch);
 	for (const char *p = status; *p; p++)
 		sb_addch(scratch, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
-	for (size_t i = 0; i < sizeof known_statuses / sizeof known_statuses[0]; i++)
-		if (!strcmp(scratch->buf, known_statuses[i]))
-			return known_statuses[i];
 	return shape_keep_len(strings, scratch->buf, scratch->len);
 }
 
