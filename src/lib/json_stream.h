@@ -30,9 +30,10 @@
  * it cannot follow): a caller that wants the exact message of a bad text
  * parses it whole instead.
  *
- * The file is read twice through one reused buffer with pread(): fresh
- * memory is what costs most on a large input, not the copy from the page
- * cache.
+ * The file is read through one reused buffer with pread(): fresh memory is
+ * what costs most on a large input, not the copy from the page cache. It is
+ * read once when a consumer takes the elements during the scan
+ * (json_stream_open_consuming), else again for each element expanded.
  */
 
 /*
