@@ -56,6 +56,7 @@ static int load_streamed(struct cvt_report *r, const char *path)
 {
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct json_stream s;
+	struct shape_trivy_stream trivy;
 	struct stat st;
 	int rc;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -66,7 +67,11 @@ static int load_streamed(struct cvt_report *r, const char *path)
 		close(fd);
 		return 1;
 	}
-	rc = json_stream_open(&s, fd, &err);
+	/* Trivy's vulnerabilities are taken during the scan; whatever the
+	 * format turns out to be, what the scan took of them is then used or
+	 * left. */
+	shape_trivy_stream_init(&trivy, r);
+	rc = json_stream_open_consuming(&s, fd, &trivy.consumer, &err);
 	if (rc == 0) {
 		switch (cvt_detect_format(s.root)) {
 		case CVT_FORMAT_CANONICAL:
@@ -83,6 +88,7 @@ static int load_streamed(struct cvt_report *r, const char *path)
 	if (rc == 0)
 		rc = json_stream_finish(&s, &err);
 	json_stream_release(&s);
+	shape_trivy_stream_release(&trivy);
 	close(fd);
 	cvt_error_release(&err);
 	if (rc != 0) {

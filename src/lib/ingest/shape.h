@@ -102,6 +102,26 @@ struct shape_trivy_part {
 int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part *parts, size_t n,
 			     struct cvt_error *err);
 
+/*
+ * Trivy read in one pass: the stream's scan hands each vulnerability over
+ * as it meets it (json_stream_open_consuming with the consumer made here),
+ * and shape_ingest_trivy, given that stream, completes the findings from
+ * what was taken instead of reading the vulnerabilities again. A
+ * vulnerability that is not what a finding needs is left to be read again
+ * by shape_ingest_trivy, which then reports the error as it would have.
+ */
+struct trivy_taken;
+struct shape_trivy_stream {
+	struct cvt_report *r;
+	struct shape_strings strings;
+	struct strbuf scratch;
+	struct trivy_taken *taken; /* by element index */
+	size_t n_taken, taken_alloc;
+	struct json_stream_consumer consumer;
+};
+void shape_trivy_stream_init(struct shape_trivy_stream *t, struct cvt_report *r);
+void shape_trivy_stream_release(struct shape_trivy_stream *t);
+
 /* Builds f->key = "<id> <purl>" in the report's arena. */
 void shape_set_key(struct cvt_report *r, struct cvt_finding *f);
 
