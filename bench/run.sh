@@ -166,8 +166,11 @@ if [ $diff_ok = 1 ]; then
 	ratio "diff / normalize (time)" "$(div "$(get diff 2)" "$n")" "<=" 1.5
 fi
 echo
+BENCH_STRICT=1 sh "$ROOT/bench/history.sh" "$BIN" || missed=$((missed + 1))
+echo
 echo "bench: $missed target(s) missed"
 rm -f "$OUT"
+echo; sh "$ROOT/bench/fleet.sh" "$BIN" || missed=$((missed + 1)) # many images at once
 if [ "${BENCH_STRICT:-0}" = 1 ] && [ $missed -gt 0 ]; then
 	exit 1
 fi

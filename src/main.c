@@ -12,6 +12,8 @@ const struct cvt_command cvt_commands[] = {
 	{"unack", cmd_unack, &cmd_unack_doc},
 	{"status", cmd_status, &cmd_status_doc},
 	{"vex", cmd_vex, &cmd_vex_doc},
+	{"history", cmd_history, &cmd_history_doc},
+	{"dashboard", cmd_dashboard, &cmd_dashboard_doc},
 	{"help", cmd_help, &cmd_help_doc},
 	{NULL, NULL, NULL},
 };

@@ -110,5 +110,13 @@ else
 	skipped=$((skipped + 1))
 fi
 
+# dashboard: a committed fixture (its git history when there is one), a folder (fleet), a bad report.
+vg "dashboard" 0 "$BIN" dashboard --report tests/fixtures/trivy-schema2.json -o "$T/page.html"
+mkdir -p "$T/fleet"
+cp tests/fixtures/trivy-schema2.json "$T/fleet/web.json"
+cp tests/fixtures/trivy-legacy.json "$T/fleet/api.json"
+vg "dashboard fleet" 0 "$BIN" dashboard --report "$T/fleet"
+vg "dashboard rejects truncated" 2 "$BIN" dashboard --report "$T/truncated.json" -o "$T/never.html"
+
 echo "valgrind: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

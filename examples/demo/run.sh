@@ -167,3 +167,12 @@ merge_or_wait 7
 echo
 echo "=== main after the week"
 git log --format='  %ad  %s' --date=short main
+
+echo
+echo "=== the audit trail: cvetrail history CVE-2026-41005"
+"$CVETRAIL" history CVE-2026-41005 | sed 's/^/  /'
+# The page goes next to the binary (build/ for `make demo`), outside the temporary repository.
+PAGE=$(dirname "$CVETRAIL")/demo-dashboard.html
+"$CVETRAIL" dashboard -o "$PAGE"
+echo
+echo "=== the dashboard of the week: $PAGE ($(wc -c <"$PAGE" | tr -d ' ') bytes, open it in a browser)"

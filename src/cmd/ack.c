@@ -10,6 +10,7 @@
 #include "reportdir.h"
 #include "date.h"
 #include "fileio.h"
+#include "fleet.h"
 #include "gitconfig.h"
 #include "ingest.h"
 #include "lock.h"
@@ -26,6 +27,13 @@ static const struct cvt_option_doc ack_options[] = {
 	 "(pkg:deb/debian/curl@7.88.1?arch=amd64 is stored as pkg:deb/debian/curl), so the "
 	 "decision keeps matching after the package is upgraded. Without it the decision covers "
 	 "the vulnerability in every package."},
+	{"--image NAME",
+	 "Scope the decision to one image: it then covers the finding only in an image whose "
+	 "name equals NAME, with or without its tag and digest (the file name without .json in "
+	 "a folder of reports, or the artifact name when normalize -o DIR named the file after "
+	 "it; the image reference in a trivy k8s cluster report, the artifact "
+	 "name of a single report). Without it the decision applies fleet-wide. A scoped "
+	 "decision takes precedence over an unscoped one for the same id and package."},
 	{"--reason TEXT", "Why: required, and kept in the ledger for reviewers and auditors."},
 	{"--status S",
 	 "The OpenVEX status: not_affected, affected, fixed or under_investigation. Default: "
@@ -61,7 +69,8 @@ static const struct cvt_option_doc ack_options[] = {
 const struct cvt_command_doc cmd_ack_doc = {
 	.name = "ack",
 	.synopsis =
-		"cvetrail ack ID [--package PURL] --reason TEXT [--status S] [--justification J] "
+		"cvetrail ack ID [--package PURL] [--image NAME] --reason TEXT [--status S] "
+		"[--justification J] "
 		"[--expires YYYY-MM-DD] [--author NAME] [--report FILE] [--triage FILE]\n"
 		"cvetrail ack --from FILE [--author NAME] [--triage FILE]",
 	.summary = "record a triage decision in the ledger",
@@ -72,7 +81,7 @@ const struct cvt_command_doc cmd_ack_doc = {
 		"an optional expiry date and the severity the finding has in the report now, so that "
 		"status and update can tell when the severity rises above what was decided.\n"
 		"\n"
-		"A second ack of the same ID and package replaces the first. The ledger is sorted and "
+		"A second ack of the same ID, package and image replaces the first. The ledger is sorted and "
 		"written atomically; on any bad value nothing is written. When the report exists but "
 		"has no finding the decision would cover, a warning is printed and the decision is "
 		"recorded anyway (a decision made ahead of a scan is allowed).\n"
@@ -97,6 +106,7 @@ const struct cvt_command_doc cmd_ack_doc = {
 struct ack_options {
 	const char *id;
 	const char *package;
+	const char *image;
 	const char *reason;
 	const char *status;
 	const char *justification;
@@ -108,23 +118,40 @@ struct ack_options {
 	int report_given;
 };
 
-/* Raises *max over the findings of the report at `path` that `d` covers; counts them. */
-static int scan_report(const char *path, const struct cvt_decision *d, int *max, size_t *matched,
-		       struct cvt_error *err)
+/* Raises *max over the findings of `report` (of `image`) that `d` covers; counts them. */
+static void scan_report(const struct cvt_report *report, const char *image,
+			const struct cvt_decision *d, int *max, size_t *matched)
 {
-	struct cvt_report report;
-	cvt_report_init(&report);
-	int rc = cvt_load_report(&report, path, err);
-	for (size_t i = 0; rc == 0 && i < report.n_findings; i++) {
-		const struct cvt_finding *f = &report.findings[i];
-		if (!cvt_decision_matches(d, f))
+	for (size_t i = 0; i < report->n_findings; i++) {
+		const struct cvt_finding *f = &report->findings[i];
+		if (!cvt_decision_matches_in(d, f, image))
 			continue;
 		(*matched)++;
 		if ((int)f->severity > *max)
 			*max = (int)f->severity;
 	}
+}
+
+/* The same over every image of a folder or cluster report, or over a single report. */
+static int scan_reports(const char *path, const struct cvt_decision *d, int *max, size_t *matched,
+			struct cvt_error *err)
+{
+	struct cvt_report report;
+	int rc;
+	cvt_report_init(&report);
+	if (cvt_fleet_is_fleet(path)) {
+		struct cvt_fleet_reader *rd;
+		const char *image;
+		if ((rc = cvt_fleet_open(&rd, path, err)) == 0) {
+			while ((rc = cvt_fleet_next(rd, &report, &image, err)) > 0)
+				scan_report(&report, image, d, max, matched);
+			cvt_fleet_close(rd);
+		}
+	} else if ((rc = cvt_load_report(&report, path, err)) == 0) {
+		scan_report(&report, report.artifact_name, d, max, matched);
+	}
 	cvt_report_release(&report);
-	return rc;
+	return rc < 0 ? rc : 0;
 }
 
 /* The severity to record: the highest among the findings the decision covers, or NULL. */
@@ -141,17 +168,7 @@ static int read_severity(const struct ack_options *o, const struct cvt_decision 
 		cvt_error_set_file(err, o->report);
 		return cvt_error_set(err, CVT_EIO, "cannot read the report: %s", strerror(errno));
 	}
-	if (S_ISDIR(st.st_mode)) {
-		char **paths;
-		size_t n;
-		if ((rc = cvt_list_reports(o->report, &paths, &n, err)) < 0)
-			return rc;
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			rc = scan_report(paths[i], d, &max, &matched, err);
-		cvt_free_paths(paths, n);
-	} else {
-		rc = scan_report(o->report, d, &max, &matched, err);
-	}
+	rc = scan_reports(o->report, d, &max, &matched, err);
 	if (rc < 0)
 		return rc;
 	if (!matched)
@@ -188,6 +205,7 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 {
 	static const struct option longopts[] = {
 		{"package", required_argument, NULL, 'p'},
+		{"image", required_argument, NULL, 'i'},
 		{"reason", required_argument, NULL, 'r'},
 		{"status", required_argument, NULL, 's'},
 		{"justification", required_argument, NULL, 'j'},
@@ -212,6 +230,9 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 			break;
 		case 'p':
 			o->package = optarg;
+			break;
+		case 'i':
+			o->image = optarg;
 			break;
 		case 'r':
 			o->reason = optarg;
@@ -252,7 +273,7 @@ static int parse_options(int argc, char **argv, struct ack_options *o)
 		if (n_args++ == 0)
 			o->id = argv[optind];
 	if (o->from) {
-		if (n_args || o->package || o->reason || o->status || o->justification || o->expires)
+		if (n_args || o->package || o->image || o->reason || o->status || o->justification || o->expires)
 			return cmd_usage_error("ack", "--from FILE takes no ID and no decision options");
 		return -1;
 	}
@@ -327,6 +348,7 @@ int cmd_ack(int argc, char **argv)
 	d = (struct cvt_decision){
 		.id = o.id,
 		.package = o.package ? package.buf : NULL,
+		.image = o.image,
 		.status = o.status,
 		.justification = o.justification,
 		.reason = o.reason,
@@ -350,13 +372,16 @@ int cmd_ack(int argc, char **argv)
 			"cvetrail: warning: --expires %s is already past (today is %s): status will "
 			"report this decision as expired\n",
 			d.expires, today.text);
-	int replaced = cvt_ledger_find(&ledger, d.id, d.package) != (size_t)-1;
+	int replaced = cvt_ledger_find_in(&ledger, d.id, d.package, d.image) != (size_t)-1;
 	cvt_ledger_put(&ledger, &d);
 	if (cvt_ledger_save(&ledger, o.ledger, &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
 	}
-	printf("recorded: %s %s %s", d.id, d.package ? d.package : "(every package)", d.status);
+	printf("recorded: %s %s", d.id, d.package ? d.package : "(every package)");
+	if (d.image)
+		printf(" in image %s", d.image);
+	printf(" %s", d.status);
 	if (d.expires)
 		printf(" (expires %s)", d.expires);
 	if (replaced)

@@ -4,16 +4,19 @@
 
 #include "cmd.h"
 #include "fileio.h"
+#include "fleet.h"
 #include "ingest.h"
 #include "date.h"
 #include "report.h"
+#include "reportdir.h"
 #include "sarif.h"
 #include "triage.h"
 
 static const struct cvt_option_doc normalize_options[] = {
 	{"-o, --output OUT",
 	 "Write the report to OUT (replaced atomically: a temporary file in the same directory, "
-	 "fsync, rename). Without it the report goes to standard output."},
+	 "fsync, rename). Without it the report goes to standard output. For a trivy k8s cluster "
+	 "report OUT is a folder (created when missing): one report per image."},
 	{"--format json|sarif",
 	 "json (default): the canonical report. sarif: SARIF 2.1.0 for code scanning, one result per "
 	 "finding with a partial fingerprint derived from the finding key (so an alert follows the "
@@ -37,9 +40,73 @@ const struct cvt_command_doc cmd_normalize_doc = {
 		"modification dates, scan timestamps, report ids).\n"
 		"\n"
 		"The output is byte-identical for the same findings whatever the scanner's order, and "
-		"normalizing a canonical report gives it back unchanged.",
+		"normalizing a canonical report gives it back unchanged.\n"
+		"\n"
+		"A trivy k8s cluster report (ClusterName, Resources) holds many images: it needs "
+		"-o DIR and gives one canonical report per distinct image reference, DIR/<name>.json, "
+		"the name made safe for any file system from the image reference (characters outside "
+		"[A-Za-z0-9._-] replaced, no leading '.' or '-', bounded length, and a hash of the "
+		"reference appended whenever it had to be changed, so two images never share a file). "
+		"The findings of an image running in several workloads are one report whose locations "
+		"name the workload ('namespace/kind/name: <target>'), so its keys are those of a direct "
+		"scan of the image. Reports of images no longer in the cluster are left in DIR.\n"
+		"\n"
+		"Example: cvetrail normalize -o reports/ cluster.json",
 	.options = normalize_options,
 };
+
+static int is_cluster_report(const struct cvt_report *r)
+{
+	return r->artifact_type && !strcmp(r->artifact_type, "kubernetes_cluster");
+}
+
+static int write_report_atomic(const struct cvt_report *r, const char *path, struct strbuf *out,
+			       struct cvt_error *err);
+
+/*
+ * One canonical report per image of a cluster report, DIR/<safe name>.json. Every image is
+ * read once before anything is written, so an invalid report leaves DIR untouched.
+ */
+static int normalize_cluster(const char *input, const char *dir)
+{
+	struct cvt_error err = CVT_ERROR_INIT;
+	struct cvt_fleet_reader *rd = NULL;
+	struct cvt_report report;
+	struct strbuf path = STRBUF_INIT, out = STRBUF_INIT;
+	const char *image;
+	int rc, status = EXIT_OK;
+	cvt_report_init(&report);
+	if ((rc = cvt_fleet_open(&rd, input, &err)) == 0) {
+		while ((rc = cvt_fleet_next(rd, &report, &image, &err)) > 0)
+			;
+		cvt_fleet_rewind(rd);
+	}
+	if (rc == 0 && (rc = cvt_mkdirs(dir, &err)) == 0) {
+		while ((rc = cvt_fleet_next(rd, &report, &image, &err)) > 0) {
+			sb_reset(&path);
+			sb_addf(&path, "%s/", dir);
+			cvt_image_file_name(image, &path);
+			sb_addstr(&path, ".json");
+			if ((rc = write_report_atomic(&report, path.buf, &out, &err)) < 0)
+				break;
+		}
+	}
+	if (rc < 0)
+		status = cmd_report_error(&err);
+	cvt_fleet_close(rd);
+	cvt_report_release(&report);
+	sb_release(&path);
+	sb_release(&out);
+	cvt_error_release(&err);
+	return status;
+}
+
+static int refuse_cluster(void)
+{
+	return cmd_usage_error("normalize",
+			       "a trivy k8s cluster report holds many images: use -o DIR to write "
+			       "one canonical report per image into the folder DIR");
+}
 
 struct atomic_sink {
 	struct cvt_atomic_file file;
@@ -96,6 +163,12 @@ int cmd_normalize(int argc, char **argv)
 	if (argc - optind > 1)
 		return cmd_usage_error("normalize", "expected at most one INPUT, got %d", argc - optind);
 	const char *input = optind < argc ? argv[optind] : "-";
+	if (cvt_fleet_is_fleet(input) && !cvt_is_dir(input)) {
+		if (!output || !*output || strcmp(format, "json") != 0 ||
+		    (cvt_file_exists(output) && !cvt_is_dir(output)))
+			return refuse_cluster();
+		return normalize_cluster(input, output);
+	}
 
 	struct cvt_report report;
 	struct cvt_error err = CVT_ERROR_INIT;
@@ -106,6 +179,10 @@ int cmd_normalize(int argc, char **argv)
 	cvt_ledger_init(&ledger);
 	if (cvt_load_report(&report, input, &err) < 0) {
 		status = cmd_report_error(&err);
+		goto out;
+	}
+	if (is_cluster_report(&report)) {
+		status = refuse_cluster();
 		goto out;
 	}
 	if (!strcmp(format, "sarif")) {
@@ -126,17 +203,8 @@ int cmd_normalize(int argc, char **argv)
 	}
 	/* The canonical report is written as it is built, a megabyte at a time. */
 	if (output) {
-		struct atomic_sink sink = {.err = &err};
-		if (cvt_atomic_open(&sink.file, output, &err) < 0) {
+		if (write_report_atomic(&report, output, &out, &err) < 0)
 			status = cmd_report_error(&err);
-			goto out;
-		}
-		if (cvt_report_write_chunked(&report, &out, write_to_file, &sink) < 0) {
-			cvt_atomic_abort(&sink.file);
-			status = cmd_report_error(&err);
-		} else if (cvt_atomic_commit(&sink.file, &err) < 0) {
-			status = cmd_report_error(&err);
-		}
 	} else if (cvt_report_write_chunked(&report, &out, write_to_stdout, NULL) < 0 ||
 		   fflush(stdout) != 0) {
 		status = cmd_die("cannot write to standard output");
@@ -147,4 +215,18 @@ out:
 	cvt_report_release(&report);
 	cvt_error_release(&err);
 	return status;
+}
+
+static int write_report_atomic(const struct cvt_report *r, const char *path, struct strbuf *out,
+			       struct cvt_error *err)
+{
+	struct atomic_sink sink = {.err = err};
+	int rc = cvt_atomic_open(&sink.file, path, err);
+	if (rc < 0)
+		return rc;
+	if ((rc = cvt_report_write_chunked(r, out, write_to_file, &sink)) < 0) {
+		cvt_atomic_abort(&sink.file);
+		return rc;
+	}
+	return cvt_atomic_commit(&sink.file, err);
 }

@@ -12,13 +12,16 @@ static const struct cvt_option_doc unack_options[] = {
 	{"--package PURL",
 	 "Remove the decision about this package (version, qualifiers and subpath are ignored, as "
 	 "in ack). Without it, the decision that covers every package is removed."},
+	{"--image NAME",
+	 "Remove the decision scoped to this image (as recorded by 'ack --image'). Without it, "
+	 "the decision without image scope (fleet-wide) is removed."},
 	{"--triage FILE", "The ledger. Default: .cvetrail/triage.json."},
 	{NULL, NULL},
 };
 
 const struct cvt_command_doc cmd_unack_doc = {
 	.name = "unack",
-	.synopsis = "cvetrail unack ID [--package PURL] [--triage FILE]",
+	.synopsis = "cvetrail unack ID [--package PURL] [--image NAME] [--triage FILE]",
 	.summary = "remove a triage decision from the ledger",
 	.description =
 		"Removes the decision recorded for the vulnerability ID and the package (or, without "
@@ -41,12 +44,14 @@ const struct cvt_command_doc cmd_unack_doc = {
 
 /* "no decision for ID PKG in FILE; decisions for ID: a, b" */
 static int no_such_decision(const struct cvt_ledger *l, const char *ledger_path, const char *id,
-			    const char *package)
+			    const char *package, const char *image)
 {
 	struct strbuf msg = STRBUF_INIT;
 	size_t listed = 0;
-	sb_addf(&msg, "no decision for %s %s in %s", id, package ? package : "(every package)",
-		ledger_path);
+	sb_addf(&msg, "no decision for %s %s", id, package ? package : "(every package)");
+	if (image)
+		sb_addf(&msg, " in image %s", image);
+	sb_addf(&msg, " in %s", ledger_path);
 	for (size_t i = 0; i < l->n_decisions; i++) {
 		const struct cvt_decision *d = &l->decisions[i];
 		if (strcmp(d->id, id) != 0)
@@ -56,6 +61,8 @@ static int no_such_decision(const struct cvt_ledger *l, const char *ledger_path,
 			sb_addf(&msg, "--package %s", d->package);
 		else
 			sb_addstr(&msg, "(every package, no --package)");
+		if (d->image)
+			sb_addf(&msg, " --image %s", d->image);
 	}
 	if (!listed)
 		sb_addstr(&msg, "; there is no decision for this id at all");
@@ -71,11 +78,12 @@ int cmd_unack(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{"package", required_argument, NULL, 'p'},
+		{"image", required_argument, NULL, 'i'},
 		{"triage", required_argument, NULL, 't'},
 		{"help", no_argument, NULL, 'h'},
 		{NULL, 0, NULL, 0},
 	};
-	const char *package_arg = NULL, *ledger_path = DEFAULT_LEDGER, *id = NULL;
+	const char *package_arg = NULL, *ledger_path = DEFAULT_LEDGER, *id = NULL, *image = NULL;
 	int opt, n_args = 0;
 	opterr = 0;
 	optind = 1;
@@ -87,6 +95,9 @@ int cmd_unack(int argc, char **argv)
 			break;
 		case 'p':
 			package_arg = optarg;
+			break;
+		case 'i':
+			image = optarg;
 			break;
 		case 't':
 			ledger_path = optarg;
@@ -116,21 +127,25 @@ int cmd_unack(int argc, char **argv)
 	cvt_ledger_init(&ledger);
 	if (cvt_vuln_id_validate(id, &err) < 0 ||
 	    (package_arg && cvt_decision_package(package_arg, "--package", &package, &err) < 0) ||
+	    (image && cvt_image_scope_validate(image, "--", &err) < 0) ||
 	    cvt_lock_acquire(&lock, ledger_path, CVT_LEDGER_LOCK_TIMEOUT_MS, &err) < 0 ||
 	    cvt_ledger_load(&ledger, ledger_path, &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
 	}
 	const char *pkg = package_arg ? package.buf : NULL;
-	if (!cvt_ledger_remove(&ledger, id, pkg)) {
-		no_such_decision(&ledger, ledger_path, id, pkg);
+	if (!cvt_ledger_remove_in(&ledger, id, pkg, image)) {
+		no_such_decision(&ledger, ledger_path, id, pkg, image);
 		goto out;
 	}
 	if (cvt_ledger_save(&ledger, ledger_path, &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
 	}
-	printf("removed: %s %s\n", id, pkg ? pkg : "(every package)");
+	printf("removed: %s %s", id, pkg ? pkg : "(every package)");
+	if (image)
+		printf(" in image %s", image);
+	putchar('\n');
 	status = fflush(stdout) == 0 ? EXIT_OK : cmd_die("cannot write to standard output");
 out:
 	cvt_lock_release(&lock);

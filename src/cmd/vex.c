@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "cmd.h"
+#include "fleet.h"
 #include "date.h"
 #include "fileio.h"
 #include "ingest.h"
@@ -83,6 +84,8 @@ const struct cvt_command_doc cmd_vex_doc = {
 struct report_set {
 	struct cvt_report *reports;
 	const struct cvt_report **views;
+	char **images; /* a folder's file stems, for decisions scoped to an image */
+	size_t n_images;
 	size_t n;
 	int folder;
 };
@@ -114,11 +117,20 @@ static int load_reports(struct report_set *set, const char *path, int explicit,
 	if (rc == 0) {
 		set->reports = cvt_calloc(n, sizeof *set->reports);
 		set->views = cvt_calloc(n, sizeof *set->views);
+		if (set->folder) {
+			set->images = cvt_calloc(n, sizeof *set->images);
+			set->n_images = n;
+		}
 		for (size_t i = 0; rc == 0 && i < n; i++) {
 			cvt_report_init(&set->reports[i]);
 			set->n++;
 			rc = cvt_load_report(&set->reports[i], paths[i], err);
 			set->views[i] = &set->reports[i];
+			if (rc == 0 && set->folder) {
+				struct strbuf name = STRBUF_INIT;
+				cvt_fleet_image_name(paths[i], &set->reports[i], &name);
+				set->images[i] = sb_detach(&name, NULL);
+			}
 		}
 	}
 	cvt_free_paths(paths, n);
@@ -131,6 +143,8 @@ static void release_reports(struct report_set *set)
 		cvt_report_release(&set->reports[i]);
 	free(set->reports);
 	free(set->views);
+	if (set->images)
+		cvt_free_paths(set->images, set->n_images);
 }
 
 /* Prints each line of `warnings` as a warning, made safe for a terminal (ids and reasons
@@ -233,6 +247,7 @@ int cmd_vex(int argc, char **argv)
 		goto out;
 	}
 	options.today = today.text;
+	options.images = (const char *const *)reports.images;
 	options.timestamp = have_time ? timestamp : NULL;
 	cvt_vex_write(format, &ledger, reports.views, reports.n, &options, &out, &warnings);
 	print_warnings(&warnings);

@@ -79,6 +79,26 @@ static struct arena_block *new_block(size_t *data_size)
 	return p;
 }
 
+void *cvt_realloc_large(void *p, size_t old_size, size_t count, size_t size)
+{
+	if (size && count > SIZE_MAX / size)
+		cvt_oom();
+	size_t bytes = count * size;
+	if (bytes < HUGE_PAGE || bytes > SIZE_MAX - HUGE_PAGE)
+		return cvt_realloc(p, bytes);
+	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	void *q = aligned_alloc(HUGE_PAGE, bytes);
+	if (!q)
+		cvt_oom();
+#ifdef MADV_HUGEPAGE
+	madvise(q, bytes, MADV_HUGEPAGE);
+#endif
+	if (p && old_size)
+		memcpy(q, p, old_size < bytes ? old_size : bytes);
+	free(p);
+	return q;
+}
+
 void arena_init(struct arena *a)
 {
 	a->head = NULL;
@@ -95,6 +115,21 @@ void arena_release(struct arena *a)
 	}
 	a->head = NULL;
 	a->next_block_size = ARENA_MIN_BLOCK;
+}
+
+void arena_reset(struct arena *a)
+{
+	struct arena_block *keep = a->head;
+	if (!keep)
+		return;
+	struct arena_block *b = keep->next;
+	while (b) {
+		struct arena_block *next = b->next;
+		free(b);
+		b = next;
+	}
+	keep->next = NULL;
+	keep->used = 0;
 }
 
 void *arena_alloc(struct arena *a, size_t size)

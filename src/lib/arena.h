@@ -18,6 +18,8 @@ struct arena {
 
 void arena_init(struct arena *a);
 void arena_release(struct arena *a);
+/* Frees everything allocated but keeps one block for what comes next. */
+void arena_reset(struct arena *a);
 /* Never returns NULL (aborts on out-of-memory). size 0 gives a valid pointer. */
 void *arena_alloc(struct arena *a, size_t size);
 /* arena_alloc(count * size) with the multiplication checked. */
@@ -36,5 +38,12 @@ void *cvt_realloc(void *p, size_t size);
 void *cvt_calloc(size_t count, size_t size);
 /* realloc for an array of `count` elements of `size` bytes, overflow-checked. */
 void *cvt_realloc_array(void *p, size_t count, size_t size);
+/*
+ * As cvt_realloc_array for a big array that grows (its first `old_size`
+ * bytes are kept): from 2 MiB on it is moved to memory backed by huge pages
+ * (see arena.c), which a first touch costs far less on a virtual machine.
+ * The result is freed with free().
+ */
+void *cvt_realloc_large(void *p, size_t old_size, size_t count, size_t size);
 
 #endif

@@ -31,6 +31,8 @@ int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct
 struct cvt_atomic_file {
 	struct strbuf path, tmp, dir;
 	int fd;
+	unsigned long long written;   /* bytes written so far */
+	unsigned long long flushed;   /* bytes whose writeback has been started */
 };
 int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_error *err);
 int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, struct cvt_error *err);

@@ -6,6 +6,7 @@
 #include "arena.h"
 #include "error.h"
 #include "report.h"
+#include "strbuf.h"
 #include "triage.h"
 
 /*
@@ -22,14 +23,27 @@ struct cvt_fleet_reader;
 /* Opens a folder or a trivy k8s cluster report. */
 int cvt_fleet_open(struct cvt_fleet_reader **rd, const char *path, struct cvt_error *err);
 /*
+ * The image name of a report read from a folder: the file name without
+ * .json, except that a file named by cvt_image_file_name after the report's
+ * artifact name (as 'normalize -o DIR' of a cluster report writes it) stands
+ * for that artifact name, so a folder reads back with the names of the
+ * cluster report it came from.
+ */
+void cvt_fleet_image_name(const char *path, const struct cvt_report *r, struct strbuf *out);
+/*
  * Loads the next image into `r` (initialized by the caller, released and
  * re-initialized here) and sets *image to its name (valid until the next
- * call). Returns 1 for an image, 0 at the end, a negative CVT_E* on error
+ * call): the image reference in a cluster report, cvt_fleet_image_name in a
+ * folder. Returns 1 for an image, 0 at the end, a negative CVT_E* on error
  * (naming the file, and for JSON the byte offset).
  */
 int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char **image,
 		   struct cvt_error *err);
 void cvt_fleet_close(struct cvt_fleet_reader *rd);
+/* Starts again from the first image (a cluster report is not read again). */
+void cvt_fleet_rewind(struct cvt_fleet_reader *rd);
+/* How many images the fleet holds (files of a folder, distinct images of a cluster report). */
+size_t cvt_fleet_size(const struct cvt_fleet_reader *rd);
 /* True when `path` is a folder or a trivy k8s cluster report (so commands speak for a fleet). */
 int cvt_fleet_is_fleet(const char *path);
 
@@ -41,7 +55,6 @@ int cvt_fleet_is_fleet(const char *path);
  * shortened, a short hash of the whole reference is appended so two
  * references never collide. Without ".json".
  */
-struct strbuf;
 void cvt_image_file_name(const char *image_ref, struct strbuf *out);
 
 /* The aggregate over a fleet. */
@@ -80,5 +93,7 @@ void cvt_fleet_add(struct cvt_fleet *f, const char *image, const struct cvt_repo
 /* Sorts the CVE list. */
 void cvt_fleet_finish(struct cvt_fleet *f);
 void cvt_fleet_release(struct cvt_fleet *f);
+/* The aggregate of one CVE id, or NULL (after finish, or before it: O(1) either way). */
+const struct cvt_fleet_cve *cvt_fleet_find_cve(const struct cvt_fleet *f, const char *id);
 
 #endif

@@ -21,12 +21,14 @@
 struct cvt_hist_point {
 	const char *commit; /* NULL: never happened (e.g. not fixed) */
 	const char *date;
+	size_t order;       /* the commit's place in the walk (oldest 0): orders a finding's events */
 };
 
 struct cvt_hist_severity_change {
 	const char *commit;
 	const char *date;
 	enum cvt_severity from, to;
+	size_t order;
 };
 
 /* One change of a triage decision that covers the finding, read from the ledger's history. */
@@ -38,6 +40,9 @@ struct cvt_hist_triage {
 	const char *justification; /* or NULL */
 	const char *reason;   /* or NULL */
 	const char *expires;  /* or NULL */
+	const char *id;       /* the decision's vulnerability id */
+	const char *package;  /* the decision's package, NULL: every package */
+	size_t order;
 };
 
 struct cvt_hist_finding {
@@ -46,11 +51,16 @@ struct cvt_hist_finding {
 	const char *id;
 	const char *purl;
 	const char *title;    /* latest seen, or NULL */
+	const char **aliases; /* latest seen, sorted */
+	size_t n_aliases;
 	enum cvt_severity severity; /* latest seen */
 	struct cvt_hist_point first_seen;
 	struct cvt_hist_point fixed;     /* commit NULL while present in the newest report */
 	struct cvt_hist_point *reopened; /* each time it came back after being fixed */
 	size_t n_reopened;
+	struct cvt_hist_point *fixes;    /* each time it left the report, oldest first: the last is
+					    `fixed` unless the finding came back since */
+	size_t n_fixes;
 	struct cvt_hist_severity_change *severity_changes;
 	size_t n_severity_changes;
 	struct cvt_hist_triage *triage;
@@ -106,6 +116,13 @@ void cvt_history_release(struct cvt_history *h);
  */
 int cvt_history_compute(struct cvt_history *h, const struct cvt_history_options *o,
 			struct cvt_error *err);
+
+/*
+ * The p-quantile (0 <= p <= 1) of n sorted values by linear interpolation
+ * between closest ranks (the "type 7" of Hyndman and Fan, as spreadsheets and
+ * numpy compute it): the median of 1, 2, 3, 4 is 2.5. n must be > 0.
+ */
+double cvt_history_quantile(const double *sorted, size_t n, double p);
 
 /* The JSON of DESIGN.md's History section (plus reopened, time_to_fix, authors), newline-ended. */
 void cvt_history_write_json(const struct cvt_history *h, struct strbuf *out);

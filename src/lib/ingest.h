@@ -29,6 +29,32 @@ int cvt_ingest_trivy(struct cvt_report *r, const struct json_value *root, struct
 int cvt_ingest_grype(struct cvt_report *r, const struct json_value *root, struct cvt_error *err);
 int cvt_ingest_canonical(struct cvt_report *r, const struct json_value *root, struct cvt_error *err);
 
+/*
+ * A trivy k8s cluster report, image by image: one image per distinct image
+ * reference (from a result's Target "nginx:1.25 (debian 12)", else the
+ * resource's metadata, else the workload "namespace/kind/name" itself).
+ * `images` are sorted and distinct; strings point into `root` and the
+ * arena, so the parsed document must outlive the cluster.
+ */
+struct cvt_k8s_cluster {
+	struct arena arena;
+	const char *cluster_name; /* NULL when absent */
+	const char **images;
+	size_t n_images;
+	void *private_data;
+};
+
+/* Call cvt_k8s_cluster_release whatever it returns. */
+int cvt_k8s_cluster_read(struct cvt_k8s_cluster *cl, const struct json_value *root,
+			 struct cvt_error *err);
+/* Fills `r` (initialized) with image i: its findings in every workload, each location's target
+ * "namespace/kind/name: <Target>"; artifact name the image reference. */
+int cvt_k8s_cluster_image(const struct cvt_k8s_cluster *cl, size_t i, struct cvt_report *r,
+			  struct cvt_error *err);
+void cvt_k8s_cluster_release(struct cvt_k8s_cluster *cl);
+/* The whole cluster as one report (artifact: the cluster), for commands that read one report. */
+int cvt_ingest_trivy_k8s(struct cvt_report *r, const struct json_value *root, struct cvt_error *err);
+
 /* Detects the format and dispatches. */
 int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_error *err);
 
@@ -38,5 +64,14 @@ int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_e
  * the position.
  */
 int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *err);
+
+/*
+ * The same for a report already in memory (a git blob): `len` bytes of
+ * `data` are copied (the parser decodes in place and the report's strings
+ * point into the copy). `name` is what errors call the text, e.g.
+ * "<commit>:<path>".
+ */
+int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, const char *name,
+			   struct cvt_error *err);
 
 #endif

@@ -67,6 +67,34 @@ struct json_doc {
 int json_parse(struct json_doc *doc, char *text, size_t len, struct cvt_error *err);
 void json_doc_release(struct json_doc *doc);
 
+/*
+ * Parses many small texts one after another (the elements of a stream)
+ * without giving memory back in between: each parse frees the tree of the
+ * one before.
+ */
+struct json_reader {
+	struct arena arena;
+	struct json_value *items;
+	size_t items_alloc;
+	struct json_member *members;
+	size_t members_alloc;
+	size_t *frames;
+	size_t frames_alloc;
+};
+
+void json_reader_init(struct json_reader *rd);
+void json_reader_release(struct json_reader *rd);
+/*
+ * Parses the value at the start of `len` bytes of `text` (text[len] must be
+ * writable), in place as json_parse does, and sets `*used` to its length:
+ * what follows it is left alone. Returns 0; CVT_EINVAL with `err` filled
+ * when the text is not a valid value; or 1 when the text may have ended
+ * before the value did (the caller reads on and parses again from the
+ * original bytes: these were changed).
+ */
+int json_reader_parse_prefix(struct json_reader *rd, char *text, size_t len,
+			     const struct json_value **root, size_t *used, struct cvt_error *err);
+
 /* Member lookup by key; NULL when absent or when `obj` is not an object.
  * With duplicate keys the last one wins (as in most JSON readers). */
 const struct json_value *json_get(const struct json_value *obj, const char *key);
@@ -112,6 +140,15 @@ void json_bool(struct json_writer *w, int b);
 void json_null(struct json_writer *w);
 /* Writes an already-parsed value (and everything below it). */
 void json_value(struct json_writer *w, const struct json_value *v);
+/*
+ * For a caller that lays out a value itself, for speed: json_raw_begin puts
+ * what goes before the next value (comma, newline, indentation) and returns
+ * the buffer to append the value's text to; json_raw_end marks it written.
+ * The text must be one valid JSON value laid out as the writer would at the
+ * current depth.
+ */
+struct strbuf *json_raw_begin(struct json_writer *w);
+void json_raw_end(struct json_writer *w);
 /* Appends `s` JSON-escaped, without quotes. */
 void json_escape(struct strbuf *out, const char *s, size_t len);
 /* Ends the document with a newline when indenting. */

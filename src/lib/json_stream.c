@@ -50,6 +50,7 @@ struct scan {
 	int in_string, escaped;
 	int element;      /* SCAN_VALUE: cut out as an element (else copied) */
 	size_t value_depth;
+	int consume;      /* the streamed array open is the consumer's */
 };
 
 static inline int is_blank(char c)
@@ -254,11 +255,29 @@ static void add_index(struct strbuf *sb, size_t n)
 	sb_add(sb, digits + i, sizeof digits - i);
 }
 
+/* Records an element starting at file offset `at` and puts its index in
+ * the skeleton. */
+static struct json_stream_slice *add_slice(struct json_stream *s, uint64_t at)
+{
+	if (s->n_slices == s->slices_alloc) {
+		size_t alloc = s->slices_alloc ? s->slices_alloc * 2 : 1024;
+		s->slices = cvt_realloc_large(s->slices, s->slices_alloc * sizeof *s->slices,
+					      alloc, sizeof *s->slices);
+		s->slices_alloc = alloc;
+	}
+	struct json_stream_slice *sl = &s->slices[s->n_slices];
+	sl->offset = at;
+	sl->length = 0;
+	sl->skeleton_offset = s->skeleton.len;
+	sl->parsed = 0;
+	add_index(&s->skeleton, s->n_slices++);
+	return sl;
+}
+
 /* Starts a value at `c` (not consumed): an element to cut out, or a value to
  * copy. */
 static int start_value(struct scan *sc, char c, uint64_t at, int element)
 {
-	struct json_stream *s = sc->s;
 	/* An empty value would end where it starts and stall the scan. */
 	if (c == ',' || c == ']' || c == '}')
 		return -1;
@@ -266,19 +285,31 @@ static int start_value(struct scan *sc, char c, uint64_t at, int element)
 	sc->element = element;
 	sc->value_depth = 0;
 	sc->in_string = sc->escaped = 0;
-	if (element) {
-		if (s->n_slices == s->slices_alloc) {
-			s->slices_alloc = s->slices_alloc ? s->slices_alloc * 2 : 1024;
-			s->slices = cvt_realloc_array(s->slices, s->slices_alloc, sizeof *s->slices);
-		}
-		struct json_stream_slice *sl = &s->slices[s->n_slices];
-		sl->offset = at;
-		sl->length = 0;
-		sl->skeleton_offset = s->skeleton.len;
-		sl->parsed = 0;
-		add_index(&s->skeleton, s->n_slices++);
-	}
+	if (element)
+		add_slice(sc->s, at);
 	return 0;
+}
+
+/*
+ * Parses the consumer's element that starts at `p` (file offset `at`) and
+ * hands it over. Returns the bytes it took, 0 when it may go on after
+ * `end` (nothing recorded: the caller reads on and comes back to `p`), or
+ * a negative error.
+ */
+static long long take_element(struct scan *sc, char *p, char *end, uint64_t at,
+			      struct cvt_error *err)
+{
+	struct json_stream *s = sc->s;
+	const struct json_value *root;
+	size_t used;
+	int rc = json_reader_parse_prefix(&s->reader, p, (size_t)(end - p), &root, &used, err);
+	if (rc)
+		return rc > 0 ? 0 : rc;
+	struct json_stream_slice *sl = add_slice(s, at);
+	sl->length = used;
+	sl->parsed = 1;
+	rc = s->consumer->element(s->consumer->ctx, s->n_slices - 1, root, err);
+	return rc < 0 ? rc : (long long)used;
 }
 
 static int push(struct scan *sc, enum frame_kind kind, char c)
@@ -324,8 +355,11 @@ static int structure_byte(struct scan *sc, char c, uint64_t at)
 			sc->want_value = 0;
 			if (c == '[' && top == FRAME_ROOT_OBJECT && key_is(sc, "Results"))
 				return push(sc, FRAME_RESULTS, c);
-			if (c == '[' && key_is(sc, top == FRAME_ROOT_OBJECT ? "findings" : "Vulnerabilities"))
+			if (c == '[' && key_is(sc, top == FRAME_ROOT_OBJECT ? "findings" : "Vulnerabilities")) {
+				const struct json_stream_consumer *consumer = sc->s->consumer;
+				sc->consume = consumer && key_is(sc, consumer->array_key);
 				return push(sc, FRAME_STREAMED, c);
+			}
 			/* Grype's matches are not streamed: its adapter keeps strings
 			 * in the document, which must then be read whole. */
 			if (top == FRAME_ROOT_OBJECT && key_is(sc, "matches"))
@@ -371,8 +405,20 @@ static int structure_byte(struct scan *sc, char c, uint64_t at)
 	return start_value(sc, c, at, 0);
 }
 
-/* Scans the chunk [p, end) found at file offset `base`. */
-static int scan_chunk(struct scan *sc, const char *p, const char *end, uint64_t base)
+/* The byte `c` starts an element of the consumer's. */
+static inline int starts_taken_element(const struct scan *sc, char c)
+{
+	return sc->consume && sc->depth && sc->frames[sc->depth - 1] == FRAME_STREAMED &&
+	       !is_blank(c) && c != ',' && c != ']';
+}
+
+/*
+ * Scans the chunk [p, end) found at file offset `base`. Returns 0, 1 when
+ * an element to take goes on after `end` (`*stop` is where it starts, the
+ * scan has stopped there), or a negative error.
+ */
+static int scan_chunk(struct scan *sc, char *p, char *end, uint64_t base, char **stop,
+		      struct cvt_error *err)
 {
 	const char *chunk = p;
 	struct json_stream *s = sc->s;
@@ -381,7 +427,7 @@ static int scan_chunk(struct scan *sc, const char *p, const char *end, uint64_t 
 		const char *start = p;
 		switch (sc->mode) {
 		case SCAN_VALUE:
-			p = scan_value(sc, p, end);
+			p = (char *)scan_value(sc, p, end);
 			if (!sc->element)
 				sb_add(&s->skeleton, start, (size_t)(p - start));
 			if (p == end)
@@ -393,7 +439,7 @@ static int scan_chunk(struct scan *sc, const char *p, const char *end, uint64_t 
 			sc->mode = SCAN_STRUCTURE;
 			break;
 		case SCAN_KEY:
-			p = scan_key(sc, p, end);
+			p = (char *)scan_key(sc, p, end);
 			sb_add(&s->skeleton, start, (size_t)(p - start));
 			if (!sc->in_string) {
 				sc->key_len = s->skeleton.len - 1 - sc->key_start;
@@ -401,9 +447,28 @@ static int scan_chunk(struct scan *sc, const char *p, const char *end, uint64_t 
 			}
 			break;
 		case SCAN_STRUCTURE: {
+			if (is_blank(*p)) {
+				/* Copied as structure_byte would, a run at a time. */
+				char *blank = p;
+				while (p < end && is_blank(*p))
+					p++;
+				sb_add(&s->skeleton, blank, (size_t)(p - blank));
+				break;
+			}
+			if (starts_taken_element(sc, *p)) {
+				long long used = take_element(sc, p, end, base + (uint64_t)(p - chunk), err);
+				if (used < 0)
+					return (int)used;
+				if (!used) {
+					*stop = p;
+					return 1;
+				}
+				p += used;
+				break;
+			}
 			int n = structure_byte(sc, *p, base + (uint64_t)(p - chunk));
 			if (n < 0)
-				return -1;
+				return cvt_error_set(err, CVT_EINVAL, "cannot follow the JSON structure");
 			p += n;
 			break;
 		}
@@ -427,23 +492,49 @@ static int read_at(int fd, char *buf, size_t len, uint64_t offset, size_t *got)
 
 int json_stream_open(struct json_stream *s, int fd, struct cvt_error *err)
 {
+	return json_stream_open_consuming(s, fd, NULL, err);
+}
+
+int json_stream_open_consuming(struct json_stream *s, int fd,
+			       const struct json_stream_consumer *consumer, struct cvt_error *err)
+{
 	struct scan sc = {.s = s};
 	uint64_t offset = 0;
 	size_t got;
+	char *stop = NULL;
 
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
+	s->consumer = consumer;
+	json_reader_init(&s->reader);
 	sb_init(&s->skeleton, 0);
 	s->window_alloc = WINDOW_SIZE + 1;
 	s->window = cvt_malloc(s->window_alloc);
 	for (;;) {
-		if (read_at(fd, s->window, WINDOW_SIZE, offset, &got) < 0)
+		if (read_at(fd, s->window, s->window_alloc - 1, offset, &got) < 0)
 			return cvt_error_set(err, CVT_EIO, "cannot read: %s", strerror(errno));
 		if (!got)
 			break;
-		if (scan_chunk(&sc, s->window, s->window + got, offset) < 0)
-			return cvt_error_set(err, CVT_EINVAL, "cannot follow the JSON structure");
-		offset += got;
+		int rc = scan_chunk(&sc, s->window, s->window + got, offset, &stop, err);
+		if (rc < 0)
+			return rc;
+		if (rc == 0) {
+			offset += got;
+			continue;
+		}
+		/* An element goes on after the window: read again from its start
+		 * (parsing changed the bytes), in a bigger window when it already
+		 * started the window. */
+		size_t keep = (size_t)(stop - s->window);
+		if (!keep) {
+			if (got < s->window_alloc - 1)
+				return cvt_error_set(err, CVT_EINVAL, "unexpected end of input");
+			if (s->window_alloc > SIZE_MAX / 2)
+				cvt_oom();
+			s->window_alloc = (s->window_alloc - 1) * 2 + 1;
+			s->window = cvt_realloc(s->window, s->window_alloc);
+		}
+		offset += keep;
 	}
 	if (sc.mode == SCAN_KEY || (sc.mode == SCAN_VALUE && sc.element))
 		return cvt_error_set(err, CVT_EINVAL, "unexpected end of input");
@@ -462,9 +553,9 @@ int json_stream_open(struct json_stream *s, int fd, struct cvt_error *err)
 /* The index of the element whose number `item` is in the skeleton, or -1
  * for any other value (a number the text holds is never at an element's
  * place in the skeleton). */
-static long long placeholder_index(const struct json_stream *s, const struct json_value *item)
+long long json_stream_element_index(const struct json_stream *s, const struct json_value *item)
 {
-	if (!json_is(item, JSON_NUMBER) || !s->skeleton_doc.root)
+	if (!s || !json_is(item, JSON_NUMBER) || !s->skeleton_doc.root)
 		return -1;
 	const char *base = s->skeleton.buf;
 	if (item->u.str < base || item->u.str >= base + s->skeleton.len || item->len > 18)
@@ -550,7 +641,7 @@ int json_stream_expand(struct json_stream *s, const struct json_value *item,
 	long long index;
 
 	*out = item;
-	if (!s || (index = placeholder_index(s, item)) < 0)
+	if (!s || (index = json_stream_element_index(s, item)) < 0)
 		return 0;
 	drop_element(s);
 	int rc = parse_slice(s, (size_t)index, &s->element, err);
@@ -582,6 +673,7 @@ void json_stream_release(struct json_stream *s)
 	if (s->skeleton_doc.root)
 		json_doc_release(&s->skeleton_doc);
 	sb_release(&s->skeleton);
+	json_reader_release(&s->reader);
 	free(s->slices);
 	free(s->window);
 	memset(s, 0, sizeof *s);

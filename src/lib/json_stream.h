@@ -30,10 +30,26 @@
  * it cannot follow): a caller that wants the exact message of a bad text
  * parses it whole instead.
  *
- * The file is read twice through one reused buffer with pread(): fresh
- * memory is what costs most on a large input, not the copy from the page
- * cache.
+ * The file is read through one reused buffer with pread(): fresh memory is
+ * what costs most on a large input, not the copy from the page cache. It is
+ * read once when a consumer takes the elements during the scan
+ * (json_stream_open_consuming), else again for each element expanded.
  */
+
+/*
+ * Who takes the elements of the streamed arrays named `array_key` as the
+ * scan meets them, in the order of the file: `element` is called with the
+ * element's index (its number in the skeleton) and the element parsed, valid
+ * only during the call. A negative return stops the scan with that error.
+ * The text is then read once: the scan parses these elements itself rather
+ * than skip them and have them read again.
+ */
+struct json_stream_consumer {
+	const char *array_key;
+	int (*element)(void *ctx, size_t index, const struct json_value *element,
+		       struct cvt_error *err);
+	void *ctx;
+};
 
 struct json_stream_slice {
 	uint64_t offset;        /* in the file */
@@ -55,6 +71,8 @@ struct json_stream {
 	uint64_t window_offset;
 	struct json_doc element; /* the element json_stream_expand returned last */
 	int element_live;
+	const struct json_stream_consumer *consumer;
+	struct json_reader reader; /* parses the consumer's elements */
 };
 
 /*
@@ -64,6 +82,15 @@ struct json_stream {
  * valid JSON or could not be read. Call json_stream_release either way.
  */
 int json_stream_open(struct json_stream *s, int fd, struct cvt_error *err);
+/* As json_stream_open, handing elements to `consumer` (may be NULL) during
+ * the scan. An element taken so can still be expanded later (it is then
+ * read again). */
+int json_stream_open_consuming(struct json_stream *s, int fd,
+			       const struct json_stream_consumer *consumer, struct cvt_error *err);
+
+/* The index of the element `item` stands for in the skeleton, or -1 when
+ * it is a value of its own. */
+long long json_stream_element_index(const struct json_stream *s, const struct json_value *item);
 
 /*
  * `*out` is `item` itself, or, when `item` is an element's index number in

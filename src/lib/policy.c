@@ -61,6 +61,19 @@ int cvt_policy_above_decided(const struct cvt_finding *f, const struct cvt_decis
 	return d && d->severity && f->severity > cvt_severity_parse(d->severity);
 }
 
+unsigned cvt_policy_attention(const struct cvt_finding *f, const struct cvt_decision *d,
+			      const char *today)
+{
+	if (!d)
+		return CVT_ATTENTION_UNTRIAGED;
+	unsigned attention = 0;
+	if (cvt_decision_expired(d, today))
+		attention |= CVT_ATTENTION_EXPIRED;
+	if (cvt_policy_above_decided(f, d))
+		attention |= CVT_ATTENTION_RISEN;
+	return attention;
+}
+
 /* Marks `reason` on the item and the review when the policy enables it. */
 static void raise_reason(struct cvt_review *rv, struct cvt_diff_item *it,
 			 const struct cvt_policy *p, enum cvt_review_reason reason)
@@ -76,7 +89,7 @@ static void review_added(struct cvt_review *rv, struct cvt_diff *d, const struct
 {
 	for (size_t i = 0; i < d->added.n; i++) {
 		struct cvt_diff_item *it = &d->added.items[i];
-		it->decision = l ? cvt_ledger_match(l, it->after) : NULL;
+		it->decision = l ? cvt_ledger_match_in(l, it->after, d->after->artifact_name) : NULL;
 		if (it->decision)
 			rv->n_triaged++;
 		if (it->after->severity < p->min_severity)
@@ -97,7 +110,7 @@ static void review_changed(struct cvt_review *rv, struct cvt_diff *d, const stru
 {
 	for (size_t i = 0; i < d->changed.n; i++) {
 		struct cvt_diff_item *it = &d->changed.items[i];
-		it->decision = l ? cvt_ledger_match(l, it->after) : NULL;
+		it->decision = l ? cvt_ledger_match_in(l, it->after, d->after->artifact_name) : NULL;
 		if (!(it->fields & CVT_FIELD_SEVERITY) ||
 		    it->after->severity <= it->before->severity)
 			continue;
@@ -122,7 +135,7 @@ static void review_expiry(struct cvt_review *rv, const struct cvt_diff *d,
 		return;
 	for (size_t i = 0; i < d->after->n_findings; i++) {
 		const struct cvt_finding *f = &d->after->findings[i];
-		const struct cvt_decision *dec = cvt_ledger_match(l, f);
+		const struct cvt_decision *dec = cvt_ledger_match_in(l, f, d->after->artifact_name);
 		if (!dec || !dec->expires || cvt_date_parse(dec->expires, &parsed) != 0)
 			continue;
 		long days = cvt_date_days_between(today, dec->expires);

@@ -95,4 +95,18 @@ void cvt_policy_apply(struct cvt_review *rv, struct cvt_diff *d, const struct cv
 /* True when `d` recorded a severity and `f` is now above it. */
 int cvt_policy_above_decided(const struct cvt_finding *f, const struct cvt_decision *d);
 
+/* Why a finding of the current report needs a human (status, dashboard). */
+enum cvt_attention {
+	CVT_ATTENTION_UNTRIAGED = 1u << 0, /* no decision covers it */
+	CVT_ATTENTION_EXPIRED = 1u << 1,   /* its decision's expiry date is before today */
+	CVT_ATTENTION_RISEN = 1u << 2,     /* above the severity its decision recorded */
+};
+
+/*
+ * The CVT_ATTENTION_* bits of finding `f` covered by decision `d` (NULL: none, as
+ * cvt_ledger_match gives it); 0 when nothing needs a human. `today` is "YYYY-MM-DD".
+ */
+unsigned cvt_policy_attention(const struct cvt_finding *f, const struct cvt_decision *d,
+			      const char *today);
+
 #endif

@@ -64,6 +64,8 @@ struct cvt_report {
 void cvt_report_init(struct cvt_report *r);
 void cvt_report_release(struct cvt_report *r);
 
+/* Makes room for `n` findings in all (a hint: cvt_report_add grows anyway). */
+void cvt_report_reserve(struct cvt_report *r, size_t n);
 /* Appends a zeroed finding (duplicates allowed until cvt_report_finish). */
 struct cvt_finding *cvt_report_add(struct cvt_report *r);
 /* Adds a location to a finding (arena-backed growth). */

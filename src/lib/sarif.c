@@ -388,7 +388,7 @@ static void write_result(struct json_writer *w, const struct cvt_report *r,
 	json_string(w, hex);
 	json_end_object(w);
 
-	const struct cvt_decision *d = l ? cvt_ledger_match(l, f) : NULL;
+	const struct cvt_decision *d = l ? cvt_ledger_match_in(l, f, r->artifact_name) : NULL;
 	int expired = d && today && cvt_decision_expired(d, today);
 	const char *status = NULL;
 	if (d && !expired) {

@@ -31,9 +31,9 @@ const char *const cvt_decision_severities[] = {"CRITICAL", "HIGH",    "MEDIUM",
 					       "LOW",      "UNKNOWN", NULL};
 
 /* The ledger's fields, in the order they are written. */
-static const char *const decision_fields[] = {"id",       "package", "status", "justification",
-					      "reason",   "author",  "date",   "expires",
-					      "severity", NULL};
+static const char *const decision_fields[] = {"id",     "package", "image",   "status",
+					      "justification", "reason", "author", "date",
+					      "expires", "severity", NULL};
 
 void cvt_ledger_init(struct cvt_ledger *l)
 {
@@ -191,6 +191,8 @@ static int validate_decision(const struct cvt_decision *d, const char *where, st
 		return rc;
 	if (d->package && (rc = validate_package(d->package, where, err)) < 0)
 		return rc;
+	if (d->image && (rc = cvt_image_scope_validate(d->image, where, err)) < 0)
+		return rc;
 	if (!d->status || !in_list(d->status, cvt_vex_statuses))
 		return not_in_list(err, where, "status", cvt_vex_statuses, d->status);
 	if (d->justification && !in_list(d->justification, cvt_vex_justifications))
@@ -229,40 +231,60 @@ int cvt_decision_validate(const struct cvt_decision *d, struct cvt_error *err)
 	return validate_decision(d, "", err);
 }
 
-/* Ledger order: id, then package with the every-package decision first. */
-static int compare_key(const char *id_a, const char *pkg_a, const char *id_b, const char *pkg_b)
+/* Ledger order: id, then package, then image; an absent package or image sorts first. */
+static int compare_opt(const char *a, const char *b)
+{
+	if (!a || !b)
+		return (a != NULL) - (b != NULL);
+	return strcmp(a, b);
+}
+
+static int compare_key(const char *id_a, const char *pkg_a, const char *img_a, const char *id_b,
+		       const char *pkg_b, const char *img_b)
 {
 	int c = strcmp(id_a, id_b);
 	if (c)
 		return c;
-	if (!pkg_a || !pkg_b)
-		return (pkg_a != NULL) - (pkg_b != NULL);
-	return strcmp(pkg_a, pkg_b);
+	if ((c = compare_opt(pkg_a, pkg_b)))
+		return c;
+	return compare_opt(img_a, img_b);
 }
 
-/* First index whose key is not below (id, package); *found says whether it is equal. */
+static int compare_decisions(const struct cvt_decision *a, const struct cvt_decision *b)
+{
+	return compare_key(a->id, a->package, a->image, b->id, b->package, b->image);
+}
+
+/* First index whose key is not below (id, package, image); *found says whether it is equal. */
 static size_t lower_bound(const struct cvt_ledger *l, const char *id, const char *package,
-			  int *found)
+			  const char *image, int *found)
 {
 	size_t lo = 0, hi = l->n_decisions;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 		const struct cvt_decision *d = &l->decisions[mid];
-		if (compare_key(d->id, d->package, id, package) < 0)
+		if (compare_key(d->id, d->package, d->image, id, package, image) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	*found = lo < l->n_decisions &&
-		 compare_key(l->decisions[lo].id, l->decisions[lo].package, id, package) == 0;
+		 compare_key(l->decisions[lo].id, l->decisions[lo].package, l->decisions[lo].image,
+			     id, package, image) == 0;
 	return lo;
+}
+
+size_t cvt_ledger_find_in(const struct cvt_ledger *l, const char *id, const char *package,
+			  const char *image)
+{
+	int found;
+	size_t i = lower_bound(l, id, package, image, &found);
+	return found ? i : NOT_FOUND;
 }
 
 size_t cvt_ledger_find(const struct cvt_ledger *l, const char *id, const char *package)
 {
-	int found;
-	size_t i = lower_bound(l, id, package, &found);
-	return found ? i : NOT_FOUND;
+	return cvt_ledger_find_in(l, id, package, NULL);
 }
 
 static const char *arena_copy(struct arena *a, const char *s)
@@ -275,6 +297,7 @@ void cvt_ledger_put(struct cvt_ledger *l, const struct cvt_decision *d)
 	struct cvt_decision copy = {
 		.id = arena_copy(&l->arena, d->id),
 		.package = arena_copy(&l->arena, d->package),
+		.image = arena_copy(&l->arena, d->image),
 		.status = arena_copy(&l->arena, d->status),
 		.justification = arena_copy(&l->arena, d->justification),
 		.reason = arena_copy(&l->arena, d->reason),
@@ -284,7 +307,7 @@ void cvt_ledger_put(struct cvt_ledger *l, const struct cvt_decision *d)
 		.severity = arena_copy(&l->arena, d->severity),
 	};
 	int found;
-	size_t i = lower_bound(l, d->id, d->package, &found);
+	size_t i = lower_bound(l, d->id, d->package, d->image, &found);
 	if (found) {
 		l->decisions[i] = copy;
 		return;
@@ -302,7 +325,13 @@ void cvt_ledger_put(struct cvt_ledger *l, const struct cvt_decision *d)
 
 int cvt_ledger_remove(struct cvt_ledger *l, const char *id, const char *package)
 {
-	size_t i = cvt_ledger_find(l, id, package);
+	return cvt_ledger_remove_in(l, id, package, NULL);
+}
+
+int cvt_ledger_remove_in(struct cvt_ledger *l, const char *id, const char *package,
+			 const char *image)
+{
+	size_t i = cvt_ledger_find_in(l, id, package, image);
 	if (i == NOT_FOUND)
 		return 0;
 	memmove(&l->decisions[i], &l->decisions[i + 1],
@@ -311,51 +340,150 @@ int cvt_ledger_remove(struct cvt_ledger *l, const char *id, const char *package)
 	return 1;
 }
 
-static const struct cvt_decision *lookup(const struct cvt_ledger *l, const char *id,
-					 const char *package)
+/* The end of the tag or digest-less name: "reg:5000/app:1.2@sha256:..." -> "reg:5000/app". */
+static size_t repository_length(const char *image, int keep_tag)
 {
-	size_t i = cvt_ledger_find(l, id, package);
-	return i == NOT_FOUND ? NULL : &l->decisions[i];
+	size_t len = strlen(image);
+	const char *at = strchr(image, '@');
+	if (at)
+		len = (size_t)(at - image);
+	if (keep_tag)
+		return len;
+	size_t slash = 0;
+	for (size_t i = 0; i < len; i++)
+		if (image[i] == '/')
+			slash = i + 1;
+	for (size_t i = slash; i < len; i++)
+		if (image[i] == ':')
+			return i;
+	return len;
+}
+
+int cvt_image_in_scope(const char *image, const char *scope)
+{
+	if (!scope)
+		return 1;
+	if (!image)
+		return 0;
+	if (!strcmp(image, scope))
+		return 1;
+	size_t scope_len = strlen(scope);
+	for (int keep_tag = 1; keep_tag >= 0; keep_tag--) {
+		size_t len = repository_length(image, keep_tag);
+		if (len == scope_len && !strncmp(image, scope, len))
+			return 1;
+	}
+	return 0;
+}
+
+int cvt_image_scope_validate(const char *image, const char *where, struct cvt_error *err)
+{
+	if (!*image)
+		return cvt_error_set(err, CVT_EINVAL, "%simage: expected an image name, got \"\"",
+				     where);
+	for (const unsigned char *p = (const unsigned char *)image; *p; p++)
+		if (*p < 0x20 || *p == 0x7f)
+			return cvt_error_set(err, CVT_EINVAL,
+					     "%simage: contains a control character; expected an "
+					     "image name such as nginx or nginx:1.25",
+					     where);
+	return 0;
+}
+
+/*
+ * The decision for exactly (id, package) that covers a finding in `image`: one scoped to
+ * the image first, then the one without scope. Decisions of one (id, package) are
+ * adjacent, the unscoped one first.
+ */
+static const struct cvt_decision *lookup(const struct cvt_ledger *l, const char *id,
+					 const char *package, const char *image)
+{
+	int found;
+	size_t first = lower_bound(l, id, package, NULL, &found);
+	const struct cvt_decision *unscoped = found ? &l->decisions[first] : NULL;
+	if (image) {
+		for (size_t i = first + (found ? 1 : 0); i < l->n_decisions; i++) {
+			const struct cvt_decision *d = &l->decisions[i];
+			if (strcmp(d->id, id) != 0 || compare_opt(d->package, package) != 0)
+				break;
+			if (cvt_image_in_scope(image, d->image))
+				return d;
+		}
+	}
+	return unscoped;
 }
 
 const struct cvt_decision *cvt_ledger_match(const struct cvt_ledger *l, const struct cvt_finding *f)
 {
+	return cvt_ledger_match_in(l, f, NULL);
+}
+
+const struct cvt_decision *cvt_ledger_match_in(const struct cvt_ledger *l,
+					       const struct cvt_finding *f, const char *image)
+{
 	const struct cvt_decision *d;
 	if (!l->n_decisions || !f->id)
 		return NULL;
-	if ((f->purl && (d = lookup(l, f->id, f->purl))) || (d = lookup(l, f->id, NULL)))
+	if ((f->purl && (d = lookup(l, f->id, f->purl, image))) ||
+	    (d = lookup(l, f->id, NULL, image)))
 		return d;
 	for (size_t i = 0; i < f->n_aliases; i++) {
 		const char *alias = f->aliases[i];
-		if ((f->purl && (d = lookup(l, alias, f->purl))) || (d = lookup(l, alias, NULL)))
+		if ((f->purl && (d = lookup(l, alias, f->purl, image))) ||
+		    (d = lookup(l, alias, NULL, image)))
 			return d;
 	}
 	return NULL;
 }
 
-static void mark_id(const struct cvt_ledger *l, const char *id, const char *purl,
-		    unsigned char *used)
+static void mark_key(const struct cvt_ledger *l, const char *id, const char *package,
+		     const char *image, unsigned char *used)
 {
-	size_t i;
-	if (purl && (i = cvt_ledger_find(l, id, purl)) != NOT_FOUND)
-		used[i] = 1;
-	if ((i = cvt_ledger_find(l, id, NULL)) != NOT_FOUND)
-		used[i] = 1;
+	int found;
+	for (size_t i = lower_bound(l, id, package, NULL, &found); i < l->n_decisions; i++) {
+		const struct cvt_decision *d = &l->decisions[i];
+		if (strcmp(d->id, id) != 0 || compare_opt(d->package, package) != 0)
+			break;
+		if (!d->image || (image && cvt_image_in_scope(image, d->image)))
+			used[i] = 1;
+	}
+}
+
+static void mark_id(const struct cvt_ledger *l, const char *id, const char *purl,
+		    const char *image, unsigned char *used)
+{
+	if (purl)
+		mark_key(l, id, purl, image, used);
+	mark_key(l, id, NULL, image, used);
 }
 
 void cvt_ledger_mark_matches(const struct cvt_ledger *l, const struct cvt_finding *f,
 			     unsigned char *used)
 {
+	cvt_ledger_mark_matches_in(l, f, NULL, used);
+}
+
+void cvt_ledger_mark_matches_in(const struct cvt_ledger *l, const struct cvt_finding *f,
+				const char *image, unsigned char *used)
+{
 	if (!l->n_decisions || !f->id)
 		return;
-	mark_id(l, f->id, f->purl, used);
+	mark_id(l, f->id, f->purl, image, used);
 	for (size_t i = 0; i < f->n_aliases; i++)
-		mark_id(l, f->aliases[i], f->purl, used);
+		mark_id(l, f->aliases[i], f->purl, image, used);
 }
 
 int cvt_decision_matches(const struct cvt_decision *d, const struct cvt_finding *f)
 {
+	return cvt_decision_matches_in(d, f, NULL);
+}
+
+int cvt_decision_matches_in(const struct cvt_decision *d, const struct cvt_finding *f,
+			    const char *image)
+{
 	if (!f->id || (d->package && (!f->purl || strcmp(d->package, f->purl) != 0)))
+		return 0;
+	if (d->image && !(image && cvt_image_in_scope(image, d->image)))
 		return 0;
 	if (!strcmp(d->id, f->id))
 		return 1;
@@ -372,8 +500,8 @@ int cvt_decision_expired(const struct cvt_decision *d, const char *today)
 
 void cvt_decision_write(struct json_writer *w, const struct cvt_decision *d)
 {
-	const char *values[] = {d->id,     d->package, d->status,  d->justification, d->reason,
-				d->author, d->date,    d->expires, d->severity};
+	const char *values[] = {d->id,     d->package, d->image,   d->status,  d->justification,
+				d->reason, d->author,  d->date,    d->expires, d->severity};
 	json_begin_object(w);
 	for (size_t i = 0; decision_fields[i]; i++) {
 		if (!values[i])
@@ -438,8 +566,8 @@ static const char *type_phrase(const struct json_value *v)
 static int read_entry(const struct json_value *v, size_t index, struct cvt_decision *d,
 		      struct cvt_error *err)
 {
-	const char **slots[] = {&d->id,     &d->package, &d->status,  &d->justification, &d->reason,
-				&d->author, &d->date,    &d->expires, &d->severity};
+	const char **slots[] = {&d->id,     &d->package, &d->image,   &d->status,  &d->justification,
+				&d->reason, &d->author,  &d->date,    &d->expires, &d->severity};
 	char where[48];
 	snprintf(where, sizeof where, "decisions[%zu].", index);
 	memset(d, 0, sizeof *d);
@@ -484,7 +612,7 @@ static int read_entry(const struct json_value *v, size_t index, struct cvt_decis
 static int compare_read(const void *a, const void *b)
 {
 	const struct read_decision *x = a, *y = b;
-	int c = compare_key(x->d.id, x->d.package, y->d.id, y->d.package);
+	int c = compare_decisions(&x->d, &y->d);
 	if (c)
 		return c;
 	return (x->index > y->index) - (x->index < y->index);
@@ -530,12 +658,20 @@ static int read_ledger(struct cvt_ledger *l, const struct json_value *root, stru
 	qsort(read, n, sizeof *read, compare_read);
 	for (size_t i = 1; i < n; i++) {
 		const struct cvt_decision *a = &read[i - 1].d, *b = &read[i].d;
-		if (compare_key(a->id, a->package, b->id, b->package) == 0) {
-			rc = cvt_error_set(err, CVT_EINVAL,
-					   "decisions[%zu]: same id and package as decisions[%zu] "
-					   "(%s %s); expected one decision per id and package",
-					   read[i].index, read[i - 1].index, b->id,
-					   b->package ? b->package : "(every package)");
+		if (compare_decisions(a, b) == 0) {
+			if (b->image)
+				rc = cvt_error_set(err, CVT_EINVAL,
+						   "decisions[%zu]: same id, package and image as "
+						   "decisions[%zu] (%s %s %s); expected one decision per "
+						   "id, package and image",
+						   read[i].index, read[i - 1].index, b->id,
+						   b->package ? b->package : "(every package)", b->image);
+			else
+				rc = cvt_error_set(err, CVT_EINVAL,
+						   "decisions[%zu]: same id and package as decisions[%zu] "
+						   "(%s %s); expected one decision per id and package",
+						   read[i].index, read[i - 1].index, b->id,
+						   b->package ? b->package : "(every package)");
 			goto out;
 		}
 	}
@@ -549,9 +685,8 @@ out:
 	return rc;
 }
 
-/* Parses the ledger text `text` (malloc'd, with a spare byte after `len`), which the
- * ledger takes: its decisions point into it. */
-static int ledger_take_text(struct cvt_ledger *l, char *text, size_t len, struct cvt_error *err)
+/* Parses `text` (len + 1 bytes, owned: kept by the ledger on success, freed on error). */
+static int load_text(struct cvt_ledger *l, char *text, size_t len, struct cvt_error *err)
 {
 	struct json_doc doc;
 	int rc;
@@ -575,20 +710,10 @@ static int ledger_take_text(struct cvt_ledger *l, char *text, size_t len, struct
 		l->n_decisions = l->decisions_alloc = 0;
 		return rc;
 	}
+	/* Decisions point into the text: the ledger keeps it. */
 	free(l->input);
 	l->input = text;
 	return CVT_OK;
-}
-
-int cvt_ledger_parse(struct cvt_ledger *l, const char *text, size_t len, const char *name,
-		     struct cvt_error *err)
-{
-	char *copy = cvt_malloc(len + 1);
-	if (len)
-		memcpy(copy, text, len);
-	copy[len] = 0;
-	cvt_error_set_file(err, name);
-	return ledger_take_text(l, copy, len, err);
 }
 
 int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err)
@@ -601,9 +726,20 @@ int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *er
 	int rc = cvt_read_file(path, &text, &len, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = ledger_take_text(l, text, len, err)) < 0)
+	if ((rc = load_text(l, text, len, err)) < 0)
 		return rc;
 	if (err)
 		cvt_error_clear(err); /* cvt_read_file named the file already */
 	return CVT_OK;
+}
+
+int cvt_ledger_load_buffer(struct cvt_ledger *l, const char *data, size_t len, const char *name,
+			   struct cvt_error *err)
+{
+	char *text = cvt_malloc(len + 1);
+	memcpy(text, data, len);
+	int rc = load_text(l, text, len, err);
+	if (rc < 0)
+		cvt_error_set_file(err, name);
+	return rc;
 }

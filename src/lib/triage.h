@@ -14,13 +14,14 @@
  * with a package matches that key; one without a package matches the
  * vulnerability id (and its aliases) in every package.
  *
- * File format (stable, sorted by id then package, one decision per object):
+ * File format (stable, sorted by id, package then image, one decision per object):
  *   {
  *     "schema": "cvetrail/triage/1",
  *     "decisions": [
  *       {
  *         "id": "CVE-2023-38545",
  *         "package": "pkg:deb/debian/curl",        (absent: every package)
+ *         "image": "registry.example/web",          (absent: every image of a fleet)
  *         "status": "not_affected",
  *         "justification": "vulnerable_code_not_in_execute_path",  (absent unless given)
  *         "reason": "we never call curl with SOCKS5",
@@ -36,6 +37,7 @@
 struct cvt_decision {
 	const char *id;
 	const char *package;       /* versionless purl, NULL = every package */
+	const char *image;         /* image scope, NULL = every image (fleet-wide) */
 	const char *status;        /* not_affected | affected | fixed | under_investigation */
 	const char *justification; /* OpenVEX justification, required for not_affected */
 	const char *reason;
@@ -47,7 +49,7 @@ struct cvt_decision {
 
 struct cvt_ledger {
 	struct arena arena;
-	struct cvt_decision *decisions; /* sorted by (id, package with NULL first) */
+	struct cvt_decision *decisions; /* sorted by (id, package, image; NULL first) */
 	size_t n_decisions;
 	size_t decisions_alloc;
 	void *input; /* owned text strings may point into */
@@ -66,9 +68,12 @@ void cvt_ledger_release(struct cvt_ledger *l);
  * Every entry is validated as cvt_decision_validate does.
  */
 int cvt_ledger_load(struct cvt_ledger *l, const char *path, struct cvt_error *err);
-/* The same from a ledger's text in memory (copied); `name` is the file the errors name. */
-int cvt_ledger_parse(struct cvt_ledger *l, const char *text, size_t len, const char *name,
-		     struct cvt_error *err);
+/*
+ * The same for a ledger already in memory (a git blob): `len` bytes of `data` are copied.
+ * `name` is what errors call the text, e.g. "<commit>:<path>". An empty text is an error.
+ */
+int cvt_ledger_load_buffer(struct cvt_ledger *l, const char *data, size_t len, const char *name,
+			   struct cvt_error *err);
 /* The ledger file's text (sorted, stable formatting, trailing newline). */
 void cvt_ledger_write(const struct cvt_ledger *l, struct strbuf *out);
 /* Writes atomically (creating the directory). */
@@ -77,10 +82,10 @@ int cvt_ledger_save(const struct cvt_ledger *l, const char *path, struct cvt_err
 /* Checks vocabulary, the justification rule and date formats; the message lists allowed values. */
 int cvt_decision_validate(const struct cvt_decision *d, struct cvt_error *err);
 /* Adds a copy of `d` (strings copied into the ledger's arena), replacing a decision with the
- * same id and package. Keeps the ledger sorted. */
+ * same id, package and image. Keeps the ledger sorted. */
 void cvt_ledger_put(struct cvt_ledger *l, const struct cvt_decision *d);
-/* Removes the decision with this id and package (NULL = the every-package one); returns 1 if
- * one was removed, 0 if none matched. */
+/* Removes the unscoped decision with this id and package (NULL = the every-package one);
+ * returns 1 if one was removed, 0 if none matched. */
 int cvt_ledger_remove(struct cvt_ledger *l, const char *id, const char *package);
 
 /*
@@ -90,6 +95,30 @@ int cvt_ledger_remove(struct cvt_ledger *l, const char *id, const char *package)
  * the CVE, and the other way round). NULL when none does.
  */
 const struct cvt_decision *cvt_ledger_match(const struct cvt_ledger *l, const struct cvt_finding *f);
+
+/*
+ * Image scope. A decision with an image covers a finding only in an image
+ * whose name equals the scope, with or without its tag and digest ("web"
+ * or "web:1.2" cover "web:1.2@sha256:..."); one without covers it in every
+ * image. The image of a finding is the report's file stem in a folder, the
+ * image reference in a k8s cluster report, the artifact name of a single
+ * report; NULL (unknown) is covered by unscoped decisions only.
+ */
+int cvt_image_in_scope(const char *image, const char *scope);
+/* Non-empty, no control characters; `where` prefixes the message ("decisions[3]."). */
+int cvt_image_scope_validate(const char *image, const char *where, struct cvt_error *err);
+/* cvt_ledger_match for a finding of `image`: a decision scoped to it takes precedence over an
+ * unscoped one for the same id and package. */
+const struct cvt_decision *cvt_ledger_match_in(const struct cvt_ledger *l,
+					       const struct cvt_finding *f, const char *image);
+void cvt_ledger_mark_matches_in(const struct cvt_ledger *l, const struct cvt_finding *f,
+				const char *image, unsigned char *used);
+int cvt_decision_matches_in(const struct cvt_decision *d, const struct cvt_finding *f,
+			    const char *image);
+size_t cvt_ledger_find_in(const struct cvt_ledger *l, const char *id, const char *package,
+			  const char *image);
+int cvt_ledger_remove_in(struct cvt_ledger *l, const char *id, const char *package,
+			 const char *image);
 
 /* True when the decision has an expiry date strictly before `today`. */
 int cvt_decision_expired(const struct cvt_decision *d, const char *today);

@@ -564,6 +564,11 @@ static void sort_by_id(const struct cvt_report *r, size_t *v, size_t *tmp, size_
 	memcpy(v, tmp, n * sizeof *v);
 }
 
+static const char *report_image(const struct vex_ctx *c, size_t r)
+{
+	return c->o->images ? c->o->images[r] : c->reports[r]->artifact_name;
+}
+
 static void build_index(struct vex_ctx *c)
 {
 	size_t n_decisions = c->l->n_decisions;
@@ -580,7 +585,8 @@ static void build_index(struct vex_ctx *c)
 		size_t *tmp = cvt_realloc_array(NULL, n ? n : 1, sizeof *tmp);
 		ix->n_aliases = 0;
 		for (size_t k = 0; k < n; k++) {
-			const struct cvt_decision *d = cvt_ledger_match(c->l, &rep->findings[k]);
+			const struct cvt_decision *d =
+				cvt_ledger_match_in(c->l, &rep->findings[k], report_image(c, r));
 			ix->match[k] = d;
 			ix->by_id[k] = k;
 			ix->n_aliases += rep->findings[k].n_aliases;
@@ -696,6 +702,35 @@ static int cmp_subject(const void *a, const void *b)
 	return strcmp(x->product, y->product);
 }
 
+/*
+ * A decision scoped to an image speaks for that image only: the subjects of other images'
+ * reports are dropped, and with none left the image itself is the product (as an OCI purl
+ * when it is a valid reference). Returns the subjects kept.
+ */
+static size_t scope_subjects(struct vex_ctx *c, struct item *it, const struct cvt_decision *d)
+{
+	size_t n = c->n_products ? c->n_products : 1, kept = 0;
+	for (size_t i = 0; i < n; i++) {
+		struct subject *s = &it->subjects[i];
+		if (i < c->n_reports && cvt_image_in_scope(report_image(c, i), d->image))
+			it->subjects[kept++] = *s;
+		else
+			strvec_release(&s->purls);
+	}
+	if (kept)
+		return kept;
+	struct subject *s = &it->subjects[0];
+	memset(s, 0, sizeof *s);
+	struct strbuf purl = STRBUF_INIT;
+	s->product = cvt_oci_purl(d->image, &purl) == 0
+			     ? arena_strndup(&c->arena, purl.buf, purl.len)
+			     : d->image;
+	sb_release(&purl);
+	if (d->package)
+		strvec_push(&s->purls, d->package);
+	return 1;
+}
+
 static void build_item(struct vex_ctx *c, struct item *it, const struct cvt_decision *d)
 {
 	memset(it, 0, sizeof *it);
@@ -714,6 +749,8 @@ static void build_item(struct vex_ctx *c, struct item *it, const struct cvt_deci
 			covered_purls(c, i, d, &s->purls);
 		strvec_sort_unique(&s->purls);
 	}
+	if (d->image)
+		n = scope_subjects(c, it, d);
 	/* Two reports of the same image are one product. */
 	qsort(it->subjects, n, sizeof *it->subjects, cmp_subject);
 	size_t kept = 0;

@@ -44,6 +44,9 @@ struct cvt_vex_options {
 	const char
 		*product; /* product identifier (purl or IRI) naming the product when there is one
 				* report or none; NULL: derived from the report's artifact */
+	const char *const *images; /* per report, the image name decisions scoped to an image are
+				    * matched against (a folder's file stems); NULL: each report's
+				    * artifact name */
 };
 
 /* "openvex", "cyclonedx", "trivyignore", "trivyignore-yaml" (also "trivyignore.yaml"). */

@@ -109,9 +109,9 @@ if [ -d "$SHARED/fixtures" ]; then
 	done
 	for f in "$SHARED"/fixtures/trivy-dd/*.json; do
 		case $(basename "$f") in
-		kubernetes.json | issue_10991.json)
+		kubernetes.json | issue_10991.json) # many images: needs -o DIR (tests/e2e/fleet.sh)
 			"$CVETRAIL" normalize "$f" >/dev/null 2>"$T/err"
-			[ $? -eq 2 ] && grep -q 'not supported yet' "$T/err" && ok || fail "k8s report must be refused clearly: $f"
+			[ $? -eq 2 ] && grep -q 'use -o DIR' "$T/err" && ok || fail "k8s report without -o DIR must be refused clearly: $f"
 			;;
 		*) check_stable "$f" ;;
 		esac

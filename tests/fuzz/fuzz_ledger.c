@@ -1,6 +1,6 @@
 /*
- * libFuzzer target for the triage ledger loader (cvt_ledger_parse, the text
- * half of cvt_ledger_load): a ledger is committed to git and edited by hand,
+ * libFuzzer target for the triage ledger loader (cvt_ledger_load_buffer, the
+ * text half of cvt_ledger_load): a ledger is committed to git and edited by hand,
  * so any bytes may reach it. A rejected input must come with an error that
  * names the file and leave the ledger empty; an accepted one must hold only
  * decisions that validate, and the text cvt_ledger_write makes of it must
@@ -39,7 +39,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	cvt_ledger_init(&first);
 	cvt_ledger_init(&second);
-	if (cvt_ledger_parse(&first, (const char *)data, size, "triage.json", &err) < 0) {
+	if (cvt_ledger_load_buffer(&first, (const char *)data, size, "triage.json", &err) < 0) {
 		if (!err.message.len)
 			fail("input rejected without an error message", NULL, NULL);
 		if (strcmp(err.file.buf, "triage.json") != 0)
@@ -54,7 +54,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cvt_ledger_write(&first, &out1);
 
 	cvt_error_clear(&err);
-	if (cvt_ledger_parse(&second, out1.buf, out1.len, "written", &err) < 0)
+	if (cvt_ledger_load_buffer(&second, out1.buf, out1.len, "written", &err) < 0)
 		fail("the ledger written does not load again", &err, &out1);
 	if (second.n_decisions != first.n_decisions) {
 		fprintf(stderr, "fuzz_ledger: %zu decisions written, %zu read back\n",

@@ -594,7 +594,68 @@ static void test_regressions(void)
 	sb_release(&second);
 }
 
+/* The reader parses a value at the start of a text and says where it ends,
+ * or that the text may end before it does. */
+static void test_reader_prefix(void)
+{
+	static const struct {
+		const char *text;
+		int rc;
+		size_t used;
+	} cases[] = {
+		{"{\"a\":[1,\"x\"]} ,{\"b\":2}", 0, 13},
+		{"\"s\\u00e9\"]", 0, 9},
+		{"12,", 0, 2},
+		{"true ]", 0, 4},
+		/* The text ends where the value might go on. */
+		{"12", 1, 0},
+		{"{\"a\":[1,", 1, 0},
+		{"\"abc", 1, 0},
+		{"\"\\ud83d", 1, 0},
+		{"\"\\ud83d\\u", 1, 0},
+		{"tru", 1, 0},
+		{"\"\xc3", 1, 0},
+		/* Wrong whatever follows. */
+		{"{\"a\" 1} ........................", CVT_EINVAL, 0},
+		{"[1,,2] ........................", CVT_EINVAL, 0},
+		{"\"\x01\" ........................", CVT_EINVAL, 0},
+		{"] ........................", CVT_EINVAL, 0},
+	};
+	struct json_reader rd;
+	json_reader_init(&rd);
+	for (size_t i = 0; i < COUNT(cases); i++) {
+		size_t len = strlen(cases[i].text), used = 0;
+		char *buf = malloc(len + 1);
+		const struct json_value *root;
+		struct cvt_error err = CVT_ERROR_INIT;
+		memcpy(buf, cases[i].text, len);
+		int rc = json_reader_parse_prefix(&rd, buf, len, &root, &used, &err);
+		if (rc != cases[i].rc)
+			fprintf(stderr, "case %zu: rc %d\n", i, rc);
+		CHECK(rc == cases[i].rc);
+		if (rc == 0) {
+			CHECK(used == cases[i].used);
+			CHECK(root != NULL);
+		}
+		cvt_error_release(&err);
+		free(buf);
+	}
+	/* Values parsed one after another each stand on their own. */
+	char text[] = "{\"k\":\"v\"} [\"w\"]";
+	const struct json_value *a, *b;
+	size_t used;
+	size_t len = sizeof text - 1;
+	CHECK(json_reader_parse_prefix(&rd, text, len, &a, &used, NULL) == 0);
+	CHECK(used == 9);
+	CHECK_STR(json_get_str(a, "k"), "v");
+	/* An array that ends with the text: complete, but only what follows
+	 * could say so for a number, so the answer is the same for all. */
+	CHECK(json_reader_parse_prefix(&rd, text + used + 1, len - used - 1, &b, &used, NULL) == 1);
+	json_reader_release(&rd);
+}
+
 TEST_MAIN("json", TEST(test_scalars), TEST(test_nested), TEST(test_escapes),
 	  TEST(test_escape_positions), TEST(test_numbers_verbatim), TEST(test_duplicate_keys),
 	  TEST(test_errors), TEST(test_deep_nesting), TEST(test_round_trip), TEST(test_pretty),
-	  TEST(test_writer_api), TEST(test_escape_writer), TEST(test_regressions))
+	  TEST(test_writer_api), TEST(test_escape_writer), TEST(test_regressions),
+	  TEST(test_reader_prefix))

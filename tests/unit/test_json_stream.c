@@ -14,7 +14,8 @@ struct opened {
 	int rc;
 };
 
-static void open_len(struct opened *o, const char *text, size_t len)
+static void open_len_consuming(struct opened *o, const char *text, size_t len,
+			       const struct json_stream_consumer *consumer)
 {
 	char path[] = "/tmp/test_json_stream.XXXXXX";
 	o->fd = mkstemp(path);
@@ -22,7 +23,58 @@ static void open_len(struct opened *o, const char *text, size_t len)
 	unlink(path);
 	CHECK(write(o->fd, text, len) == (ssize_t)len);
 	cvt_error_init(&o->err);
-	o->rc = json_stream_open(&o->s, o->fd, &o->err);
+	o->rc = consumer ? json_stream_open_consuming(&o->s, o->fd, consumer, &o->err)
+			 : json_stream_open(&o->s, o->fd, &o->err);
+}
+
+static void open_len(struct opened *o, const char *text, size_t len)
+{
+	open_len_consuming(o, text, len, NULL);
+}
+
+/* A consumer that keeps each element it is handed, written compact. */
+struct taken {
+	struct strbuf text[64];
+	size_t index[64];
+	size_t n, calls;
+};
+
+static int take(void *ctx, size_t index, const struct json_value *element, struct cvt_error *err)
+{
+	struct taken *t = ctx;
+	(void)err;
+	if (t->calls++ < 64) {
+		struct json_writer w;
+		sb_init(&t->text[t->n], 0);
+		json_writer_init(&w, &t->text[t->n], 0);
+		json_value(&w, element);
+		t->index[t->n++] = index;
+	}
+	return 0;
+}
+
+static void taken_release(struct taken *t)
+{
+	for (size_t i = 0; i < t->n; i++)
+		sb_release(&t->text[i]);
+	t->n = t->calls = 0;
+}
+
+/* What json_stream_expand makes of the element `index`, written compact. */
+static void expanded_text(struct opened *o, size_t index, struct strbuf *out)
+{
+	struct json_value item = {.type = JSON_NUMBER,
+				  .len = 0,
+				  .u.str = o->s.skeleton.buf + o->s.slices[index].skeleton_offset};
+	const struct json_value *v;
+	struct json_writer w;
+	while (item.u.str[item.len] >= '0' && item.u.str[item.len] <= '9')
+		item.len++;
+	CHECK(json_stream_element_index(&o->s, &item) == (long long)index);
+	CHECK(json_stream_expand(&o->s, &item, &v, &o->err) == 0);
+	sb_reset(out);
+	json_writer_init(&w, out, 0);
+	json_value(&w, v);
 }
 
 static void open_text(struct opened *o, const char *text)
@@ -321,5 +373,169 @@ static void test_large(void)
 	sb_release(&text);
 }
 
+/* A consumer is handed its elements during the scan, in order, each the
+ * value expand gives; the skeleton is the same. */
+static void test_consumer(void)
+{
+	static const char *const texts[] = {
+		"{\"SchemaVersion\":2,\"Results\":[{\"Target\":\"a\",\"Vulnerabilities\":"
+		"[{\"x\":\"]}\\\"[,\\u00e9\"},{\"y\":[1,[2e5]]}]},{\"Vulnerabilities\":[]},"
+		"{\"Vulnerabilities\":[ 7 , \"s\" ,-0.5,true]}]}",
+		/* Legacy arrays; the findings of a canonical report are not the consumer's. */
+		"[{\"Vulnerabilities\":[{\"a\":1}],\"Target\":\"t\"}, 5, {\"Vulnerabilities\":[null]}]",
+		"{\"findings\":[{\"id\":1}],\"Results\":[{\"Vulnerabilities\":[{\"b\":[]}]}]}",
+	};
+	static const size_t expect_taken[] = {6, 2, 1};
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		struct taken t = {0};
+		struct json_stream_consumer consumer = {"Vulnerabilities", take, &t};
+		struct opened plain, o;
+		struct strbuf sb = STRBUF_INIT;
+		open_text(&plain, texts[i]);
+		open_len_consuming(&o, texts[i], strlen(texts[i]), &consumer);
+		CHECK(o.rc == 0 && plain.rc == 0);
+		CHECK(t.n == expect_taken[i]);
+		CHECK(reassembles(&o.s, texts[i], strlen(texts[i])));
+		CHECK(o.s.n_slices == plain.s.n_slices);
+		for (size_t k = 0; k < t.n; k++) {
+			CHECK(k == 0 || t.index[k] > t.index[k - 1]);
+			expanded_text(&plain, t.index[k], &sb);
+			CHECK_STR(t.text[k].buf, sb.buf);
+			/* Taken, it can still be expanded: read again. */
+			expanded_text(&o, t.index[k], &sb);
+			CHECK_STR(t.text[k].buf, sb.buf);
+		}
+		CHECK(json_stream_finish(&o.s, &o.err) == 0);
+		sb_release(&sb);
+		taken_release(&t);
+		close_opened(&o);
+		close_opened(&plain);
+	}
+}
+
+static int refuse(void *ctx, size_t index, const struct json_value *element, struct cvt_error *err)
+{
+	(void)ctx;
+	(void)element;
+	return index == 1 ? cvt_error_set(err, CVT_EINVAL, "refused") : 0;
+}
+
+/* A consumer's error stops the scan; a malformed text fails as without one. */
+static void test_consumer_errors(void)
+{
+	static const char *const malformed[] = {
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":1}{\"b\":2}]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[1,,2]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[1,]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[,1]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":1}}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":1]]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":\"x",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":\"x\\",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":\"x\"}",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":tru}]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":\"\x01\"}]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[{\"a\":\"\xff\"}]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[1 2]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[01]}]}",
+		"{\"Results\":[{\"Vulnerabilities\":[1]}]",
+		"{\"Results\":[{\"Vulnerabilities\":[1",
+		"{\"Results\":[{\"Vulnerabilities\":[\"\\ud800\"]}]}",
+	};
+	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
+		struct taken t = {0};
+		struct json_stream_consumer consumer = {"Vulnerabilities", take, &t};
+		struct opened o;
+		open_len_consuming(&o, malformed[i], strlen(malformed[i]), &consumer);
+		int rc = o.rc;
+		if (rc == 0)
+			rc = json_stream_finish(&o.s, &o.err);
+		if (rc == 0)
+			fprintf(stderr, "accepted: %s\n", malformed[i]);
+		CHECK(rc < 0);
+		taken_release(&t);
+		close_opened(&o);
+	}
+	static const char text[] = "{\"Results\":[{\"Vulnerabilities\":[1,2,3]}]}";
+	struct json_stream_consumer consumer = {"Vulnerabilities", refuse, NULL};
+	struct opened o;
+	open_len_consuming(&o, text, strlen(text), &consumer);
+	CHECK(o.rc == CVT_EINVAL);
+	CHECK(strstr(o.err.message.buf, "refused") != NULL);
+	close_opened(&o);
+}
+
+/* Taken elements across every window boundary, and one bigger than the window. */
+static void test_consumer_large(void)
+{
+	struct strbuf text = STRBUF_INIT;
+	unsigned seed = 7;
+	size_t n = 12000;
+	sb_addstr(&text, "{\"Results\":[{\"Vulnerabilities\":[\n");
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			sb_addstr(&text, i % 5 ? "," : " ,\n ");
+		if (i == n / 2) {
+			/* A number may look complete where a window ends. */
+			sb_addf(&text, "%zu%s", i, i % 2 ? "" : ".25e1");
+			continue;
+		}
+		if (i == n / 3) {
+			sb_addstr(&text, "[");
+			for (size_t k = 0; k < 60000; k++)
+				sb_addf(&text, "%s%zu", k ? "," : "", k);
+			sb_addstr(&text, "]");
+			continue;
+		}
+		sb_addstr(&text, "{\"k\":");
+		add_tricky_string(&text, &seed);
+		sb_addf(&text, ",\"n\":%zu,\"u\":\"\\ud83d\\ude00\"}", i);
+	}
+	sb_addstr(&text, "]}]}");
+	CHECK(text.len > 3 * 256 * 1024);
+
+	/* Every element taken, in order: only the first 64 are kept. */
+	struct taken t = {0};
+	struct json_stream_consumer consumer = {"Vulnerabilities", take, &t};
+	struct opened o, plain;
+	struct strbuf sb = STRBUF_INIT;
+	open_len_consuming(&o, text.buf, text.len, &consumer);
+	open_len(&plain, text.buf, text.len);
+	CHECK(o.rc == 0 && plain.rc == 0);
+	CHECK(t.calls == n);
+	CHECK(o.s.n_slices == n);
+	CHECK(reassembles(&o.s, text.buf, text.len));
+	for (size_t k = 0; k < t.n; k++) {
+		expanded_text(&plain, t.index[k], &sb);
+		CHECK_STR(t.text[k].buf, sb.buf);
+	}
+	/* And each element, read again, is the one the plain scan found. */
+	for (size_t i = 0; i < n; i += 97) {
+		struct strbuf other = STRBUF_INIT;
+		expanded_text(&o, i, &sb);
+		expanded_text(&plain, i, &other);
+		CHECK_STR(sb.buf, other.buf);
+		sb_release(&other);
+	}
+	size_t cut_len = text.len;
+	taken_release(&t);
+	sb_release(&sb);
+	close_opened(&o);
+	close_opened(&plain);
+
+	/* Cut short near its end, or inside an element of a later window. */
+	for (size_t cut = 1; cut < cut_len; cut = cut < 200 ? cut + 13 : cut * 3) {
+		open_len_consuming(&o, text.buf, text.len - cut, &consumer);
+		int rc = o.rc;
+		if (rc == 0)
+			rc = json_stream_finish(&o.s, &o.err);
+		CHECK(rc < 0);
+		taken_release(&t);
+		close_opened(&o);
+	}
+	sb_release(&text);
+}
+
 TEST_MAIN("json_stream", TEST(test_schema2), TEST(test_legacy_and_key_order), TEST(test_canonical),
-	  TEST(test_not_streamed), TEST(test_malformed), TEST(test_large))
+	  TEST(test_not_streamed), TEST(test_malformed), TEST(test_large),
+	  TEST(test_consumer), TEST(test_consumer_errors), TEST(test_consumer_large))

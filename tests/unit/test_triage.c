@@ -602,8 +602,81 @@ static void test_save_atomic(void)
 	cvt_error_release(&err);
 }
 
+/* Image scope: key (id, package, image), file order, precedence, matching by image name. */
+static void test_image_scope(void)
+{
+	struct cvt_ledger l;
+	cvt_ledger_init(&l);
+	struct cvt_decision wide = decision("CVE-1", NULL, "affected", NULL);
+	wide.reason = "wide";
+	struct cvt_decision web = decision("CVE-1", NULL, "affected", NULL);
+	web.reason = "web";
+	web.image = "registry.example/web";
+	struct cvt_decision api = decision("CVE-1", NULL, "affected", NULL);
+	api.reason = "api";
+	api.image = "api:2";
+	cvt_ledger_put(&l, &web);
+	cvt_ledger_put(&l, &api);
+	cvt_ledger_put(&l, &wide);
+	CHECK(l.n_decisions == 3);
+	/* Sorted: unscoped first, then by image. */
+	CHECK(l.decisions[0].image == NULL);
+	CHECK_STR(l.decisions[1].image, "api:2");
+	CHECK_STR(l.decisions[2].image, "registry.example/web");
+
+	struct cvt_finding f = finding("CVE-1", "pkg:deb/debian/curl", NULL, 0);
+	const struct cvt_decision *d = cvt_ledger_match(&l, &f);
+	CHECK(d && !strcmp(d->reason, "wide")); /* no image known: unscoped only */
+	d = cvt_ledger_match_in(&l, &f, "registry.example/web:1.4@sha256:abcd");
+	CHECK(d && !strcmp(d->reason, "web"));
+	d = cvt_ledger_match_in(&l, &f, "api:2");
+	CHECK(d && !strcmp(d->reason, "api"));
+	d = cvt_ledger_match_in(&l, &f, "api:3"); /* the tag is part of this scope */
+	CHECK(d && !strcmp(d->reason, "wide"));
+	CHECK(cvt_decision_matches_in(&l.decisions[2], &f, "registry.example/web"));
+	CHECK(!cvt_decision_matches_in(&l.decisions[2], &f, "registry.example/web2"));
+	CHECK(!cvt_decision_matches(&l.decisions[2], &f));
+
+	unsigned char used[3] = {0};
+	cvt_ledger_mark_matches_in(&l, &f, "api:2", used);
+	CHECK(used[0] == 1 && used[1] == 1 && used[2] == 0);
+
+	/* Written with "image" after "package", read back identical. */
+	struct strbuf text = STRBUF_INIT, again = STRBUF_INIT;
+	cvt_ledger_write(&l, &text);
+	CHECK(strstr(text.buf, "\"image\": \"api:2\",\n      \"status\"") != NULL);
+	struct cvt_ledger read;
+	struct cvt_error err = CVT_ERROR_INIT;
+	CHECK(load_text(&read, text.buf, &err) == 0);
+	cvt_ledger_write(&read, &again);
+	CHECK_STR(again.buf, text.buf);
+	cvt_ledger_release(&read);
+
+	/* Removing a scoped decision leaves the others. */
+	CHECK(cvt_ledger_remove_in(&l, "CVE-1", NULL, "api:2") == 1);
+	CHECK(cvt_ledger_remove_in(&l, "CVE-1", NULL, "api:2") == 0);
+	CHECK(l.n_decisions == 2);
+	CHECK(cvt_ledger_find(&l, "CVE-1", NULL) == 0);
+	CHECK(cvt_ledger_find_in(&l, "CVE-1", NULL, "registry.example/web") == 1);
+
+	/* Two entries with the same id, package and image are refused; an empty scope too. */
+	check_load_error("{\"id\": \"CVE-1\", \"image\": \"a\", \"status\": \"affected\", "
+			 "\"reason\": \"r\", \"author\": \"x\", \"date\": \"2026-01-01\"},"
+			 "{\"id\": \"CVE-1\", \"image\": \"a\", \"status\": \"fixed\", "
+			 "\"reason\": \"r\", \"author\": \"x\", \"date\": \"2026-01-01\"}]}",
+			 "same id, package and image", NULL);
+	check_load_error("{\"id\": \"CVE-1\", \"image\": \"a\\u0007\", \"status\": \"affected\", "
+			 "\"reason\": \"r\", \"author\": \"x\", \"date\": \"2026-01-01\"}]}",
+			 "decisions[0].image: contains a control character", NULL);
+	sb_release(&text);
+	sb_release(&again);
+	cvt_error_release(&err);
+	cvt_ledger_release(&l);
+}
+
 TEST_MAIN("triage", TEST(test_write_sorted_and_stable), TEST(test_load_sorts_hand_edited_order),
 	  TEST(test_missing_file_is_empty), TEST(test_put_replaces_and_remove),
 	  TEST(test_many_puts_stay_sorted), TEST(test_validation),
 	  TEST(test_package_canonicalization), TEST(test_load_errors), TEST(test_match),
-	  TEST(test_match_many), TEST(test_expiry_boundary), TEST(test_save_atomic))
+	  TEST(test_match_many), TEST(test_expiry_boundary), TEST(test_save_atomic),
+	  TEST(test_image_scope))

@@ -56,6 +56,7 @@ static int load_streamed(struct cvt_report *r, const char *path)
 {
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct json_stream s;
+	struct shape_trivy_stream trivy;
 	struct stat st;
 	int rc;
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
@@ -66,7 +67,11 @@ static int load_streamed(struct cvt_report *r, const char *path)
 		close(fd);
 		return 1;
 	}
-	rc = json_stream_open(&s, fd, &err);
+	/* Trivy's vulnerabilities are taken during the scan; whatever the
+	 * format turns out to be, what the scan took of them is then used or
+	 * left. */
+	shape_trivy_stream_init(&trivy, r);
+	rc = json_stream_open_consuming(&s, fd, &trivy.consumer, &err);
 	if (rc == 0) {
 		switch (cvt_detect_format(s.root)) {
 		case CVT_FORMAT_CANONICAL:
@@ -83,6 +88,7 @@ static int load_streamed(struct cvt_report *r, const char *path)
 	if (rc == 0)
 		rc = json_stream_finish(&s, &err);
 	json_stream_release(&s);
+	shape_trivy_stream_release(&trivy);
 	close(fd);
 	cvt_error_release(&err);
 	if (rc != 0) {
@@ -125,4 +131,31 @@ int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *er
 	free(r->input);
 	r->input = text;
 	return CVT_OK;
+}
+
+int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, const char *name,
+			   struct cvt_error *err)
+{
+	struct json_doc doc;
+	char *text = NULL;
+	int rc;
+	if (len == 0) {
+		rc = cvt_error_set(err, CVT_EINVAL, "empty file, expected a JSON scanner report");
+		goto fail;
+	}
+	text = cvt_malloc(len + 1);
+	memcpy(text, data, len);
+	if ((rc = json_parse(&doc, text, len, err)) < 0)
+		goto fail;
+	rc = cvt_ingest(r, doc.root, err);
+	json_doc_release(&doc);
+	if (rc < 0)
+		goto fail;
+	free(r->input);
+	r->input = text;
+	return CVT_OK;
+fail:
+	free(text);
+	cvt_error_set_file(err, name);
+	return rc;
 }

@@ -86,6 +86,42 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 int shape_ingest_canonical(struct cvt_report *r, const struct json_value *root,
 			   struct json_stream *stream, struct cvt_error *err);
 
+/*
+ * One package result of a trivy k8s cluster report, with where it sits
+ * ("<list_key>[resource].Results[result]", for errors) and the workload it
+ * belongs to ("namespace/kind/name", prefixed to its locations' targets).
+ */
+struct shape_trivy_part {
+	const struct json_value *result_value;
+	const char *label;
+	const char *list_key; /* "Resources", or "Vulnerabilities" in older reports */
+	size_t resource, result;
+};
+
+/* Fills `r` (initialized) with the findings of these results and finishes it. */
+int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part *parts, size_t n,
+			     struct cvt_error *err);
+
+/*
+ * Trivy read in one pass: the stream's scan hands each vulnerability over
+ * as it meets it (json_stream_open_consuming with the consumer made here),
+ * and shape_ingest_trivy, given that stream, completes the findings from
+ * what was taken instead of reading the vulnerabilities again. A
+ * vulnerability that is not what a finding needs is left to be read again
+ * by shape_ingest_trivy, which then reports the error as it would have.
+ */
+struct trivy_taken;
+struct shape_trivy_stream {
+	struct cvt_report *r;
+	struct shape_strings strings;
+	struct strbuf scratch;
+	struct trivy_taken *taken; /* by element index */
+	size_t n_taken, taken_alloc;
+	struct json_stream_consumer consumer;
+};
+void shape_trivy_stream_init(struct shape_trivy_stream *t, struct cvt_report *r);
+void shape_trivy_stream_release(struct shape_trivy_stream *t);
+
 /* Builds f->key = "<id> <purl>" in the report's arena. */
 void shape_set_key(struct cvt_report *r, struct cvt_finding *f);
 

@@ -63,14 +63,6 @@ static const char *const known_statuses[] = {
 	"end_of_life", "not_affected", "under_investigation", "unknown",
 };
 
-static const char *intern_status(struct trivy_ctx *c, const struct strbuf *sb)
-{
-	for (size_t i = 0; i < sizeof known_statuses / sizeof known_statuses[0]; i++)
-		if (!strcmp(sb->buf, known_statuses[i]))
-			return known_statuses[i];
-	return intern(c, sb);
-}
-
 /* Highest CVSS v3 base score over all sources, as written. */
 static const struct json_value *highest_cvss(const struct json_value *cvss)
 {
@@ -96,6 +88,45 @@ static const char *number_text(struct trivy_ctx *c, const struct json_value *v)
 	if (!v)
 		return NULL;
 	return arena_strndup(&c->r->arena, v->u.str, v->len);
+}
+
+/* The versionless purl of a finding: the one Trivy gives, else one made
+ * from the result's package type, else a generic one. */
+static const char *finding_purl(struct trivy_ctx *c, const char *purl_given,
+				const char *result_type, const char *name)
+{
+	if (purl_given && c->last_purl && !strcmp(purl_given, c->last_given.buf))
+		return c->last_purl;
+	sb_reset(&c->scratch);
+	if (!(purl_given && cvt_purl_versionless(purl_given, &c->scratch) == 0) &&
+	    !(result_type && cvt_purl_from_package(result_type, name, &c->scratch) == 0)) {
+		/* No type we know: a generic purl still gives a stable key. */
+		cvt_purl_generic(name, &c->scratch);
+	}
+	const char *purl = intern(c, &c->scratch);
+	c->last_purl = NULL;
+	if (purl_given) {
+		sb_reset(&c->last_given);
+		sb_addstr(&c->last_given, purl_given);
+		c->last_purl = purl;
+	}
+	return purl;
+}
+
+static const char *finding_status(struct shape_strings *strings, struct strbuf *scratch,
+				  const char *status, const char *fixed)
+{
+	/* Trivy before Status existed: only the fix version tells. */
+	if (!status)
+		return fixed ? "fixed" : "affected";
+	/* strcasecmp folds A-Z only (the tool keeps the C locale), as below. */
+	for (size_t i = 0; i < sizeof known_statuses / sizeof known_statuses[0]; i++)
+		if (!strcasecmp(status, known_statuses[i]))
+			return known_statuses[i];
+	sb_reset(scratch);
+	for (const char *p = status; *p; p++)
+		sb_addch(scratch, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
+	return shape_keep_len(strings, scratch->buf, scratch->len);
 }
 
 /* `target` is already in the report's arena; every other string kept is
@@ -133,37 +164,12 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 	struct cvt_finding *f = cvt_report_add(r);
 	f->id = shape_keep(&c->strings, id);
 	f->pkg_name = shape_keep(&c->strings, name);
-	if (purl_given && c->last_purl && !strcmp(purl_given, c->last_given.buf)) {
-		f->purl = c->last_purl;
-		goto have_purl;
-	}
-	sb_reset(&c->scratch);
-	if (!(purl_given && cvt_purl_versionless(purl_given, &c->scratch) == 0) &&
-	    !(result_type && cvt_purl_from_package(result_type, name, &c->scratch) == 0)) {
-		/* No type we know: a generic purl still gives a stable key. */
-		cvt_purl_generic(name, &c->scratch);
-	}
-	f->purl = intern(c, &c->scratch);
-	c->last_purl = NULL;
-	if (purl_given) {
-		sb_reset(&c->last_given);
-		sb_addstr(&c->last_given, purl_given);
-		c->last_purl = f->purl;
-	}
-have_purl:
+	f->purl = finding_purl(c, purl_given, result_type, name);
 	shape_make_key(&c->strings, f);
 	f->severity = cvt_severity_parse(severity);
 	f->fixed_version = shape_keep(&c->strings, fixed);
 	f->installed_version = shape_keep(&c->strings, installed);
-	if (status) {
-		sb_reset(&c->scratch);
-		for (const char *p = status; *p; p++)
-			sb_addch(&c->scratch, (*p >= 'A' && *p <= 'Z') ? (char)(*p + 32) : *p);
-		f->status = intern_status(c, &c->scratch);
-	} else {
-		/* Trivy before Status existed: only the fix version tells. */
-		f->status = fixed ? "fixed" : "affected";
-	}
+	f->status = finding_status(&c->strings, &c->scratch, status, fixed);
 
 	const char *title, *url, *published;
 	if ((rc = shape_opt_string(v, "Title", path, &title, err)) < 0 ||
@@ -192,6 +198,215 @@ have_purl:
 	return 0;
 }
 
+/*
+ * Vulnerabilities taken during the scan of a stream (shape.h). A taken one
+ * went through the checks of add_vulnerability and holds what they kept;
+ * its result's target and package type are added once the skeleton is read.
+ */
+enum taken_state {
+	TAKEN_NOT,      /* not taken: read it again (an error to report, or not seen) */
+	TAKEN_FINDING,  /* `finding` lacks only its purl, key and location */
+	TAKEN_NOTHING,  /* no VulnerabilityID: not a finding */
+};
+
+struct trivy_taken {
+	struct cvt_finding finding;
+	const char *purl_given;
+	const char *pkg_path;
+	enum taken_state state;
+};
+
+static struct trivy_taken *taken_slot(struct shape_trivy_stream *t, size_t index)
+{
+	if (index >= t->taken_alloc) {
+		size_t alloc = t->taken_alloc ? t->taken_alloc : 1024;
+		while (alloc <= index)
+			alloc *= 2;
+		t->taken = cvt_realloc_large(t->taken, t->n_taken * sizeof *t->taken, alloc,
+					     sizeof *t->taken);
+		t->taken_alloc = alloc;
+	}
+	/* Elements of other arrays have indexes too: they are not taken. */
+	while (t->n_taken < index)
+		t->taken[t->n_taken++].state = TAKEN_NOT;
+	if (t->n_taken == index)
+		t->n_taken++;
+	return &t->taken[index];
+}
+
+/* The members take_vulnerability reads. */
+enum taken_member {
+	M_ID, M_NAME, M_IDENT, M_STATUS, M_SEVERITY, M_FIXED, M_INSTALLED, M_PATH,
+	M_TITLE, M_URL, M_PUBLISHED, M_VENDOR_IDS, M_CVSS, M_COUNT
+};
+
+static const struct {
+	const char *key;
+	uint32_t len;
+} taken_keys[M_COUNT] = {
+	[M_ID] = {"VulnerabilityID", 15},  [M_NAME] = {"PkgName", 7},
+	[M_IDENT] = {"PkgIdentifier", 13}, [M_STATUS] = {"Status", 6},
+	[M_SEVERITY] = {"Severity", 8},    [M_FIXED] = {"FixedVersion", 12},
+	[M_INSTALLED] = {"InstalledVersion", 16}, [M_PATH] = {"PkgPath", 7},
+	[M_TITLE] = {"Title", 5},          [M_URL] = {"PrimaryURL", 10},
+	[M_PUBLISHED] = {"PublishedDate", 13}, [M_VENDOR_IDS] = {"VendorIDs", 9},
+	[M_CVSS] = {"CVSS", 4},
+};
+
+/* Which of taken_keys `m` is, or M_COUNT: a vulnerability has twice as many
+ * members as are read, so the length picks the (at most two) candidates. */
+static enum taken_member taken_member_of(const struct json_member *m)
+{
+	enum { MAX_LEN = 16 };
+	static const unsigned char by_length[MAX_LEN + 1][2] = {
+		[4] = {M_CVSS, M_COUNT},          [5] = {M_TITLE, M_COUNT},
+		[6] = {M_STATUS, M_COUNT},        [7] = {M_NAME, M_PATH},
+		[8] = {M_SEVERITY, M_COUNT},      [9] = {M_VENDOR_IDS, M_COUNT},
+		[10] = {M_URL, M_COUNT},          [12] = {M_FIXED, M_COUNT},
+		[13] = {M_IDENT, M_PUBLISHED},    [15] = {M_ID, M_COUNT},
+		[16] = {M_INSTALLED, M_COUNT},
+	};
+	if (m->key_len > MAX_LEN)
+		return M_COUNT;
+	for (int i = 0; i < 2; i++) {
+		unsigned which = by_length[m->key_len][i];
+		/* Unlisted lengths hold {0, 0}: M_ID's length never matches them. */
+		if (which != M_COUNT && taken_keys[which].len == m->key_len &&
+		    memcmp(m->key, taken_keys[which].key, m->key_len) == 0)
+			return (enum taken_member)which;
+	}
+	return M_COUNT;
+}
+
+/* shape_opt_string on a member's value: 0 and `*out` (NULL for absent, null
+ * or ""), or -1 where shape_opt_string reports an error. */
+static int opt_string(const struct json_value *v, const char **out)
+{
+	*out = NULL;
+	if (!v || v->type == JSON_NULL)
+		return 0;
+	if (v->type != JSON_STRING || memchr(v->u.str, '\0', v->len))
+		return -1;
+	if (v->len)
+		*out = v->u.str;
+	return 0;
+}
+
+/* The checks and copies of add_vulnerability, before the finding has a
+ * place; anything it would report as an error is left to it. Members are
+ * looked up in one pass (the last of duplicate keys wins, as in json_get). */
+static int take_vulnerability(void *ctx, size_t index, const struct json_value *v,
+			      struct cvt_error *unused)
+{
+	struct shape_trivy_stream *t = ctx;
+	struct trivy_taken *tk = taken_slot(t, index);
+	const struct json_value *m[M_COUNT] = {0};
+	const char *id, *name, *purl_given = NULL, *status, *severity, *fixed, *installed, *pkg_path;
+	const char *title, *url, *published;
+	const struct json_value *vendor_ids = NULL;
+	(void)unused;
+
+	tk->state = TAKEN_NOT;
+	if (!json_is(v, JSON_OBJECT))
+		return 0;
+	for (uint32_t i = 0; i < v->len; i++) {
+		enum taken_member which = taken_member_of(&v->u.members[i]);
+		if (which != M_COUNT)
+			m[which] = &v->u.members[i].value;
+	}
+	if (opt_string(m[M_ID], &id) < 0)
+		return 0;
+	if (!id) {
+		tk->state = TAKEN_NOTHING;
+		return 0;
+	}
+	const struct json_value *ident = m[M_IDENT];
+	if (ident && ident->type == JSON_NULL)
+		ident = NULL;
+	if (opt_string(m[M_NAME], &name) < 0 || !name ||
+	    (ident && ident->type != JSON_OBJECT) || opt_string(m[M_STATUS], &status) < 0 ||
+	    opt_string(m[M_SEVERITY], &severity) < 0 || opt_string(m[M_FIXED], &fixed) < 0 ||
+	    opt_string(m[M_INSTALLED], &installed) < 0 || opt_string(m[M_PATH], &pkg_path) < 0 ||
+	    (ident && opt_string(json_get(ident, "PURL"), &purl_given) < 0) ||
+	    opt_string(m[M_TITLE], &title) < 0 || opt_string(m[M_URL], &url) < 0 ||
+	    opt_string(m[M_PUBLISHED], &published) < 0)
+		return 0;
+	if (m[M_VENDOR_IDS] && m[M_VENDOR_IDS]->type != JSON_NULL) {
+		vendor_ids = m[M_VENDOR_IDS];
+		if (vendor_ids->type != JSON_ARRAY)
+			return 0;
+	}
+	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++)
+		if (!shape_str(&vendor_ids->u.items[i]))
+			return 0;
+
+	struct cvt_report *r = t->r;
+	struct cvt_finding *f = &tk->finding;
+	memset(f, 0, sizeof *f);
+	f->id = shape_keep(&t->strings, id);
+	f->pkg_name = shape_keep(&t->strings, name);
+	f->severity = cvt_severity_parse(severity);
+	f->fixed_version = shape_keep(&t->strings, fixed);
+	f->installed_version = shape_keep(&t->strings, installed);
+	f->status = finding_status(&t->strings, &t->scratch, status, fixed);
+	f->title = shape_keep(&t->strings, title);
+	f->url = shape_keep(&t->strings, url);
+	f->published = shape_date_prefix(&r->arena, published);
+	const struct json_value *cvss = highest_cvss(m[M_CVSS]);
+	f->cvss = cvss ? arena_strndup(&r->arena, cvss->u.str, cvss->len) : NULL;
+	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
+		const char *alias = vendor_ids->u.items[i].u.str;
+		if (*alias && strcmp(alias, f->id) != 0)
+			cvt_finding_add_alias(r, f, shape_keep(&t->strings, alias));
+	}
+	tk->purl_given = shape_keep(&t->strings, purl_given);
+	tk->pkg_path = shape_keep(&t->strings, pkg_path);
+	tk->state = TAKEN_FINDING;
+	return 0;
+}
+
+void shape_trivy_stream_init(struct shape_trivy_stream *t, struct cvt_report *r)
+{
+	memset(t, 0, sizeof *t);
+	t->r = r;
+	shape_strings_init(&t->strings, &r->arena);
+	sb_init(&t->scratch, 0);
+	t->consumer.array_key = "Vulnerabilities";
+	t->consumer.element = take_vulnerability;
+	t->consumer.ctx = t;
+}
+
+void shape_trivy_stream_release(struct shape_trivy_stream *t)
+{
+	sb_release(&t->scratch);
+	free(t->taken);
+	memset(t, 0, sizeof *t);
+}
+
+/* What the scan of `c->stream` took of the element `item` stands for, or NULL. */
+static const struct trivy_taken *taken_for(const struct trivy_ctx *c, const struct json_value *item)
+{
+	if (!c->stream || !c->stream->consumer || c->stream->consumer->element != take_vulnerability)
+		return NULL;
+	const struct shape_trivy_stream *t = c->stream->consumer->ctx;
+	long long index = json_stream_element_index(c->stream, item);
+	if (index < 0 || (size_t)index >= t->n_taken || t->taken[index].state == TAKEN_NOT)
+		return NULL;
+	return &t->taken[index];
+}
+
+static void add_taken(struct trivy_ctx *c, const struct trivy_taken *tk, const char *target,
+		      const char *result_type)
+{
+	if (tk->state != TAKEN_FINDING)
+		return;
+	struct cvt_finding *f = cvt_report_add(c->r);
+	*f = tk->finding;
+	f->purl = finding_purl(c, tk->purl_given, result_type, f->pkg_name);
+	shape_make_key(&c->strings, f);
+	cvt_finding_add_location(c->r, f, target ? target : "", tk->pkg_path, f->installed_version);
+}
+
 /* "img:tag (amazon 2 (Karoo))" -> "img:tag": the Target without its trailing OS group. */
 static const char *target_without_os(struct trivy_ctx *c, const char *target)
 {
@@ -214,8 +429,9 @@ static int is_package_result(const char *cls)
 	return !cls || !strcmp(cls, "os-pkgs") || !strcmp(cls, "lang-pkgs") || !strcmp(cls, "custom");
 }
 
+/* `label`, when given, names the workload of a cluster report: locations read "label: Target". */
 static int add_result(struct trivy_ctx *c, const struct json_value *res,
-		      const struct shape_path *path, int legacy)
+		      const struct shape_path *path, int legacy, const char *label)
 {
 	const char *target, *type, *cls;
 	const struct json_value *vulns;
@@ -245,10 +461,24 @@ static int add_result(struct trivy_ctx *c, const struct json_value *res,
 		c->r->os = intern(c, &c->scratch);
 	}
 	/* Locations share the result's Target; one copy serves them all. */
-	const char *kept_target = vulns && vulns->len ? shape_keep(&c->strings, target) : NULL;
+	const char *kept_target = NULL;
+	if (vulns && vulns->len) {
+		if (label) {
+			sb_reset(&c->scratch);
+			sb_addf(&c->scratch, "%s: %s", label, target ? target : "");
+			kept_target = intern(c, &c->scratch);
+		} else {
+			kept_target = shape_keep(&c->strings, target);
+		}
+	}
 	for (uint32_t i = 0; vulns && i < vulns->len; i++) {
 		struct shape_path vp = {path, "Vulnerabilities", 0}, ip = {&vp, NULL, i};
 		const struct json_value *v;
+		const struct trivy_taken *tk = taken_for(c, &vulns->u.items[i]);
+		if (tk) {
+			add_taken(c, tk, kept_target, purl_type);
+			continue;
+		}
 		if ((rc = shape_element(c->stream, &vulns->u.items[i], &v, c->err)) < 0 ||
 		    (rc = add_vulnerability(c, v, kept_target, purl_type, &ip)) < 0)
 			return rc;
@@ -260,7 +490,7 @@ static int add_results(struct trivy_ctx *c, const struct json_value *results, in
 {
 	for (uint32_t i = 0; i < results->len; i++) {
 		struct shape_path rp = {NULL, legacy ? NULL : "Results", 0}, ip = {legacy ? NULL : &rp, NULL, i};
-		int rc = add_result(c, &results->u.items[i], &ip, legacy);
+		int rc = add_result(c, &results->u.items[i], &ip, legacy, NULL);
 		if (rc < 0)
 			return rc;
 	}
@@ -321,10 +551,8 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 		goto out;
 	}
 	if (json_get(root, "ClusterName") || json_get(root, "Resources")) {
-		rc = cvt_error_set(err, CVT_EINVAL,
-				   "trivy k8s cluster reports are not supported yet; scan each image "
-				   "with 'trivy image --format json' instead");
-		goto out;
+		sb_release(&c.scratch);
+		return cvt_ingest_trivy_k8s(r, root, err);
 	}
 	const struct json_value *schema = json_get(root, "SchemaVersion");
 	if (!json_is(schema, JSON_NUMBER)) {
@@ -343,6 +571,11 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 		goto out;
 	if (results) {
 		const char *saved_os = r->os;
+		/* One finding, at most, per vulnerability taken. */
+		if (stream && stream->consumer && stream->consumer->element == take_vulnerability) {
+			const struct shape_trivy_stream *t = stream->consumer->ctx;
+			cvt_report_reserve(r, t->n_taken);
+		}
 		int metadata_says_none = 0;
 		const struct json_value *meta = json_get(root, "Metadata");
 		const struct json_value *os = json_get(meta, "OS");
@@ -355,6 +588,30 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 			r->os = saved_os;
 	}
 out:
+	sb_release(&c.scratch);
+	sb_release(&c.last_given);
+	sb_release(&c.family);
+	sb_release(&c.release);
+	if (rc == 0)
+		cvt_report_finish(r);
+	return rc;
+}
+
+int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part *parts, size_t n,
+			     struct cvt_error *err)
+{
+	struct trivy_ctx c = {r,           err,         NULL,        {NULL, NULL, 0}, STRBUF_INIT,
+			      STRBUF_INIT, STRBUF_INIT, STRBUF_INIT, NULL};
+	shape_strings_init(&c.strings, &r->arena);
+	int rc = 0;
+	r->scanner_name = "trivy";
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		struct shape_path lp = {NULL, parts[i].list_key, 0};
+		struct shape_path ep = {&lp, NULL, parts[i].resource};
+		struct shape_path rp = {&ep, "Results", 0};
+		struct shape_path ip = {&rp, NULL, parts[i].result};
+		rc = add_result(&c, parts[i].result_value, &ip, 0, parts[i].label);
+	}
 	sb_release(&c.scratch);
 	sb_release(&c.last_given);
 	sb_release(&c.family);

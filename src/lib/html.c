@@ -1,0 +1,91 @@
+#include "html.h"
+
+#include <string.h>
+#include <strings.h>
+
+#define MAX_URL_BYTES    2048
+#define REPLACEMENT_CHAR "\xEF\xBF\xBD"
+
+/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates), as UTF-8. */
+static int is_bidi_control(const unsigned char *p)
+{
+	return p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
+				(p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9));
+}
+
+void cvt_html_escape(struct strbuf *out, const char *text, size_t max_chars)
+{
+	if (!text)
+		return;
+	size_t chars = 0;
+	for (const unsigned char *p = (const unsigned char *)text; *p;) {
+		if ((*p & 0xC0) != 0x80 && max_chars && chars++ == max_chars) {
+			sb_addstr(out, "\xE2\x80\xA6");
+			return;
+		}
+		switch (*p) {
+		case '&':
+			sb_addstr(out, "&amp;");
+			break;
+		case '<':
+			sb_addstr(out, "&lt;");
+			break;
+		case '>':
+			sb_addstr(out, "&gt;");
+			break;
+		case '"':
+			sb_addstr(out, "&quot;");
+			break;
+		case '\'':
+			sb_addstr(out, "&#39;");
+			break;
+		case '\n':
+		case '\r':
+		case '\t':
+			sb_addch(out, ' ');
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f) {
+				sb_addstr(out, REPLACEMENT_CHAR);
+			} else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
+				sb_addstr(out, REPLACEMENT_CHAR); /* C1 controls */
+				p++;
+			} else if (is_bidi_control(p)) {
+				sb_addstr(out, REPLACEMENT_CHAR);
+				p += 2;
+			} else {
+				sb_addch(out, (char)*p);
+			}
+			break;
+		}
+		p++;
+	}
+}
+
+int cvt_html_url_is_linkable(const char *url)
+{
+	if (!url)
+		return 0;
+	size_t len = strlen(url);
+	if (len > MAX_URL_BYTES)
+		return 0;
+	if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0)
+		return 0;
+	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
+		if (*p <= 0x20 || *p == 0x7f)
+			return 0;
+	return 1;
+}
+
+void cvt_html_link(struct strbuf *out, const char *url, const char *text)
+{
+	if (!cvt_html_url_is_linkable(url)) {
+		cvt_html_escape(out, text ? text : url, 0);
+		return;
+	}
+	sb_addstr(out, "<a href=\"");
+	cvt_html_escape(out, url, 0);
+	sb_addstr(out, "\" rel=\"noopener noreferrer\">");
+	cvt_html_escape(out, text ? text : url, 0);
+	sb_addstr(out, "</a>");
+}
