@@ -54,7 +54,9 @@ update_loop() {
 }
 read_loop() {
 	while [ ! -e "$T/done" ]; do
-		cp report.json "$T/seen" 2>/dev/null || { echo "report.json missing" >>"$T/bad-read"; continue; }
+		# cat, not cp: GNU cp refuses a file whose name was renamed over
+		# between its stat and its open, which is what an atomic write does.
+		cat report.json >"$T/seen" 2>"$T/read-err" || { echo "report.json unreadable: $(cat "$T/read-err")" >>"$T/bad-read"; continue; }
 		cmp -s "$T/seen" "$T/canon-a" || cmp -s "$T/seen" "$T/canon-b" || cmp -s "$T/seen" "$T/canon-c" ||
 			{ echo "report.json is no scan's report" >>"$T/bad-read"; cp "$T/seen" "$T/bad-report"; }
 	done
