@@ -494,7 +494,13 @@ static int import_openvex_statement(struct import_ctx *c, const struct timed_sta
 				continue;
 			}
 			const char *pid = json_id_of(p);
-			if (pid && !strncmp(pid, "pkg:", 4) && !is_oci_purl(pid)) {
+			/* A product that names nothing must not widen the decision to every package. */
+			if (!nonempty(pid))
+				return fail(c,
+					    "%s.products[%zu]: expected a product id (a string, or an "
+					    "object with \"@id\" or identifiers.purl)",
+					    where, i);
+			if (!strncmp(pid, "pkg:", 4) && !is_oci_purl(pid)) {
 				if (add_package(c, &packages, &n_packages, pid) < 0)
 					return fail(
 						c,

@@ -116,6 +116,20 @@ for ref in -rf --config=/etc/passwd -; do
 	[ $rc -eq 2 ] && [ ! -e refused.json ] && ok || fail "scan -- '$ref': exit $rc: $(cat "$T/err")"
 done
 
+# ---- invisible characters: a zero-width space, a right-to-left mark, a word
+# joiner, a byte order mark and a line separator in an id's title never reach
+# the terminal (they make two different texts look the same, or break lines)
+ZWSP=$(printf '\342\200\213') RLM=$(printf '\342\200\217') WJ=$(printf '\342\201\240')
+BOM=$(printf '\357\273\277') LSEP=$(printf '\342\200\250')
+printf '{"schema": "cvetrail/report/1", "artifact": {"name": "img", "type": "container_image"}, "scanner": {"name": "trivy"}, "findings": [{"key": "CVE-2026-9001 pkg:deb/debian/zlib1g", "id": "CVE-2026-9001", "package": {"name": "zlib1g", "purl": "pkg:deb/debian/zlib1g"}, "severity": "HIGH", "title": "a%sb%sc%sd%se%sf"}]}\n' \
+	"$ZWSP" "$RLM" "$WJ" "$BOM" "$LSEP" >"$T/invisible.json"
+"$CVETRAIL" status --triage none.json "$T/invisible.json" >"$T/invisible.out" 2>"$T/err"
+[ $? -le 1 ] && grep -q 'a?b?c?d?e?f' "$T/invisible.out" && ok ||
+	fail "status: invisible characters not replaced: $(od -c "$T/invisible.out" | head -n 4)"
+for ch in "$ZWSP" "$RLM" "$WJ" "$BOM" "$LSEP"; do
+	grep -q "$ch" "$T/invisible.out" && fail "status: an invisible character got through" || ok
+done
+
 # ---- paths the user gives are used as given, ../ included
 mkdir -p "$T/repo/out"
 "$CVETRAIL" normalize scan.json -o ../out/normalized.json && [ -s "$T/repo/out/normalized.json" ] && ok ||
