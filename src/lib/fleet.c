@@ -301,14 +301,6 @@ struct fleet_index {
 	unsigned char *used; /* per decision, for the image being added */
 };
 
-static uint64_t hash_id(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 1099511628211ull;
-	return h;
-}
-
 void cvt_fleet_init(struct cvt_fleet *f, const struct cvt_ledger *ledger, const char *today)
 {
 	memset(f, 0, sizeof *f);
@@ -333,7 +325,7 @@ static void grow_slots(struct cvt_fleet *f, struct fleet_index *ix)
 	for (size_t i = 0; i < ix->n_slots; i++) {
 		if (!ix->slots[i].id)
 			continue;
-		size_t j = hash_id(ix->slots[i].id) & (n - 1);
+		size_t j = cvt_text_hash(ix->slots[i].id) & (n - 1);
 		while (slots[j].id)
 			j = (j + 1) & (n - 1);
 		slots[j] = ix->slots[i];
@@ -344,7 +336,7 @@ static void grow_slots(struct cvt_fleet *f, struct fleet_index *ix)
 
 static size_t cve_index(struct cvt_fleet *f, struct fleet_index *ix, const char *id)
 {
-	size_t j = hash_id(id) & (ix->n_slots - 1);
+	size_t j = cvt_text_hash(id) & (ix->n_slots - 1);
 	while (ix->slots[j].id) {
 		if (!strcmp(ix->slots[j].id, id))
 			return ix->slots[j].cve;
@@ -432,7 +424,7 @@ void cvt_fleet_finish(struct cvt_fleet *f)
 	/* The id index points at positions the sort moved. */
 	memset(ix->slots, 0, ix->n_slots * sizeof *ix->slots);
 	for (size_t k = 0; k < f->n_cves; k++) {
-		size_t j = hash_id(f->cves[k].id) & (ix->n_slots - 1);
+		size_t j = cvt_text_hash(f->cves[k].id) & (ix->n_slots - 1);
 		while (ix->slots[j].id)
 			j = (j + 1) & (ix->n_slots - 1);
 		ix->slots[j] = (struct cve_slot){f->cves[k].id, k};
@@ -442,7 +434,7 @@ void cvt_fleet_finish(struct cvt_fleet *f)
 const struct cvt_fleet_cve *cvt_fleet_find_cve(const struct cvt_fleet *f, const char *id)
 {
 	const struct fleet_index *ix = f->index;
-	size_t j = hash_id(id) & (ix->n_slots - 1);
+	size_t j = cvt_text_hash(id) & (ix->n_slots - 1);
 	while (ix->slots[j].id) {
 		if (!strcmp(ix->slots[j].id, id))
 			return &f->cves[ix->slots[j].cve];

@@ -123,16 +123,6 @@ struct walk {
 	struct strbuf name;
 };
 
-static uint64_t hash_text(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		h ^= *p;
-		h *= 1099511628211ull;
-	}
-	return h;
-}
-
 static uint64_t hash_key(const struct map_key *k)
 {
 	uint64_t h;
@@ -155,7 +145,7 @@ static const char *intern(struct cvt_history *h, struct intern_set *t, const cha
 		for (size_t i = 0; i < t->cap; i++) {
 			if (!t->slots[i])
 				continue;
-			size_t j = hash_text(t->slots[i]) & (cap - 1);
+			size_t j = cvt_text_hash(t->slots[i]) & (cap - 1);
 			while (slots[j])
 				j = (j + 1) & (cap - 1);
 			slots[j] = t->slots[i];
@@ -164,7 +154,7 @@ static const char *intern(struct cvt_history *h, struct intern_set *t, const cha
 		t->slots = slots;
 		t->cap = cap;
 	}
-	size_t j = hash_text(s) & (t->cap - 1);
+	size_t j = cvt_text_hash(s) & (t->cap - 1);
 	while (t->slots[j]) {
 		if (!strcmp(t->slots[j], s))
 			return t->slots[j];
@@ -177,7 +167,7 @@ static const char *intern(struct cvt_history *h, struct intern_set *t, const cha
 
 static uint64_t hash_entry(const char *image, const char *key)
 {
-	return hash_text(key) ^ (image ? hash_text(image) * 31 : 0);
+	return cvt_text_hash(key) ^ (image ? cvt_text_hash(image) * 31 : 0);
 }
 
 static int same_text(const char *a, const char *b)

@@ -109,3 +109,11 @@ char *sb_detach(struct strbuf *sb, size_t *len)
 	sb->alloc = 0;
 	return buf;
 }
+
+uint64_t cvt_text_hash(const char *s)
+{
+	uint64_t h = 14695981039346656037ull;
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+		h = (h ^ *p) * 1099511628211ull;
+	return h;
+}

@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * A growable, always NUL-terminated byte buffer (after git's strbuf).
@@ -33,5 +34,8 @@ void sb_setlen(struct strbuf *sb, size_t len);
 static inline void sb_reset(struct strbuf *sb) { sb_setlen(sb, 0); }
 /* Hands the buffer to the caller (free() it); the strbuf is left empty. */
 char *sb_detach(struct strbuf *sb, size_t *len);
+
+/* FNV-1a of a NUL-terminated text, for the hash tables keyed by ids and keys. */
+uint64_t cvt_text_hash(const char *s);
 
 #endif
