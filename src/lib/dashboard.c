@@ -649,6 +649,20 @@ static void decision_summary_cells(struct strbuf *out, const struct cvt_decision
 	cell(out, dec->reason);
 }
 
+/* The head of a table of findings: "Image" first when the page covers several images. */
+static void finding_table_head(struct strbuf *out, const struct cvt_dashboard *d,
+			       const char *const *columns)
+{
+	const char *all[16];
+	size_t c = 0;
+	if (d->many_images)
+		all[c++] = "Image";
+	while (*columns && c < sizeof all / sizeof all[0] - 1)
+		all[c++] = *columns++;
+	all[c] = NULL;
+	table_head(out, all);
+}
+
 static void write_untriaged(struct strbuf *out, const struct cvt_dashboard *d)
 {
 	const struct cvt_dashboard_rows *rows = &d->tables[CVT_DASHBOARD_UNTRIAGED];
@@ -660,20 +674,9 @@ static void write_untriaged(struct strbuf *out, const struct cvt_dashboard *d)
 		empty_note(out, "None: every finding has a decision.");
 		return;
 	}
-	const char *columns[10];
-	size_t c = 0;
-	if (d->many_images)
-		columns[c++] = "Image";
-	if (d->history)
-		columns[c++] = "First seen";
-	columns[c++] = "Severity";
-	columns[c++] = "ID";
-	columns[c++] = "Package";
-	columns[c++] = "Installed";
-	columns[c++] = "Fixed in";
-	columns[c++] = "Title";
-	columns[c] = NULL;
-	table_head(out, columns);
+	static const char *const columns[] = {"First seen", "Severity", "ID",    "Package",
+					      "Installed",  "Fixed in", "Title", NULL};
+	finding_table_head(out, d, d->history ? columns : columns + 1);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct cvt_dashboard_item *it = &rows->items[i];
 		sb_addstr(out, "<tr>");
@@ -702,19 +705,9 @@ static void write_expired(struct strbuf *out, const struct cvt_dashboard *d)
 		empty_note(out, "None.");
 		return;
 	}
-	const char *columns[10];
-	size_t c = 0;
-	if (d->many_images)
-		columns[c++] = "Image";
-	columns[c++] = "Severity";
-	columns[c++] = "ID";
-	columns[c++] = "Package";
-	columns[c++] = "Expired on";
-	columns[c++] = "Status";
-	columns[c++] = "Author";
-	columns[c++] = "Reason";
-	columns[c] = NULL;
-	table_head(out, columns);
+	static const char *const columns[] = {"Severity", "ID",     "Package", "Expired on",
+					      "Status",   "Author", "Reason",  NULL};
+	finding_table_head(out, d, columns);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct cvt_dashboard_item *it = &rows->items[i];
 		sb_addstr(out, "<tr>");
@@ -742,19 +735,9 @@ static void write_risen(struct strbuf *out, const struct cvt_dashboard *d)
 		empty_note(out, "None.");
 		return;
 	}
-	const char *columns[10];
-	size_t c = 0;
-	if (d->many_images)
-		columns[c++] = "Image";
-	columns[c++] = "Now";
-	columns[c++] = "Decided at";
-	columns[c++] = "ID";
-	columns[c++] = "Package";
-	columns[c++] = "Status";
-	columns[c++] = "Author";
-	columns[c++] = "Reason";
-	columns[c] = NULL;
-	table_head(out, columns);
+	static const char *const columns[] = {"Now",    "Decided at", "ID",     "Package",
+					      "Status", "Author",     "Reason", NULL};
+	finding_table_head(out, d, columns);
 	for (size_t i = 0; i < rows->n; i++) {
 		const struct cvt_dashboard_item *it = &rows->items[i];
 		sb_addstr(out, "<tr>");
@@ -888,18 +871,9 @@ static void write_recently_fixed(struct strbuf *out, const struct cvt_dashboard 
 		free(fixed);
 		return;
 	}
-	const char *columns[10];
-	size_t c = 0;
-	if (d->many_images)
-		columns[c++] = "Image";
-	columns[c++] = "Fixed";
-	columns[c++] = "Severity";
-	columns[c++] = "ID";
-	columns[c++] = "Package";
-	columns[c++] = "First seen";
-	columns[c++] = "Days open";
-	columns[c] = NULL;
-	table_head(out, columns);
+	static const char *const columns[] = {"Fixed",      "Severity",  "ID", "Package",
+					      "First seen", "Days open", NULL};
+	finding_table_head(out, d, columns);
 	size_t shown = n < d->max_rows ? n : d->max_rows;
 	struct cvt_date parsed;
 	for (size_t i = 0; i < shown; i++) {
