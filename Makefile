@@ -64,6 +64,9 @@ $(BUILD)/tests/test_fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -Itests/fuzz -DFUZZ_TARGET='"fuzz_$*"' $(LDFLAGS) -o $@ tests/fuzz/replay.c $< $(LIB) $(LDLIBS)
 
+# fuzz_grype.c is fuzz_trivy.c with one adapter.
+$(BUILD)/tests/test_fuzz_grype: tests/fuzz/fuzz_trivy.c
+
 doc/cvetrail.1: $(BIN)
 	@mkdir -p doc
 	$(BIN) help --man > $@.tmp && mv $@.tmp $@
