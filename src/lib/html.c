@@ -62,24 +62,22 @@ void cvt_html_escape(struct strbuf *out, const char *text, size_t max_chars)
 	}
 }
 
-int cvt_html_url_is_linkable(const char *url)
+int cvt_url_is_linkable(const char *url)
 {
-	if (!url)
+	if (!url || (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0))
 		return 0;
 	size_t len = strlen(url);
 	if (len > MAX_URL_BYTES)
 		return 0;
-	if (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0)
-		return 0;
-	for (const unsigned char *p = (const unsigned char *)url; *p; p++)
-		if (*p <= 0x20 || *p == 0x7f)
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)url[i] < 0x20 || url[i] == 0x7f)
 			return 0;
 	return 1;
 }
 
 void cvt_html_link(struct strbuf *out, const char *url, const char *text)
 {
-	if (!cvt_html_url_is_linkable(url)) {
+	if (!cvt_url_is_linkable(url)) {
 		cvt_html_escape(out, text ? text : url, 0);
 		return;
 	}

@@ -19,9 +19,13 @@
  */
 void cvt_html_escape(struct strbuf *out, const char *text, size_t max_chars);
 
-/* True when `url` may be a link target: http:// or https:// (any case), no whitespace or
- * control characters, at most 2048 bytes. javascript:, data: and relative URLs are not. */
-int cvt_html_url_is_linkable(const char *url);
+/*
+ * The one rule for which advisory URLs become links, in the dashboard, the PR
+ * summary and SARIF: http:// or https:// (any case), no control characters,
+ * at most 2048 bytes. javascript:, data: and relative URLs never are. Each
+ * output escapes or encodes the URL for where it lands.
+ */
+int cvt_url_is_linkable(const char *url);
 
 /*
  * Appends `text` (escaped) as a link to `url` when the URL is linkable, else

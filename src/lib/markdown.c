@@ -2,15 +2,14 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "html.h"
 #include "triage.h"
 
 #define DEFAULT_MAX_ROWS  50
 #define DEFAULT_MAX_BYTES 60000
 /* Room kept for section headings and "... and N more" lines once the tables stop. */
 #define TAIL_RESERVE 4096
-#define URL_MAX      2048
 
 /* U+200B ZERO WIDTH SPACE: invisible, and no autolink or mention spans it. */
 static const char zwsp[] = "\xE2\x80\x8B";
@@ -102,16 +101,9 @@ void cvt_md_escape(struct strbuf *out, const char *text, size_t max_chars)
 
 int cvt_md_link_destination(struct strbuf *out, const char *url)
 {
-	if (!url || (strncasecmp(url, "https://", 8) != 0 && strncasecmp(url, "http://", 7) != 0))
+	if (!cvt_url_is_linkable(url))
 		return -1;
 	size_t len = strlen(url);
-	if (len > URL_MAX)
-		return -1;
-	for (size_t i = 0; i < len; i++) {
-		unsigned char ch = (unsigned char)url[i];
-		if (ch < 0x20 || ch == 0x7f)
-			return -1;
-	}
 	static const char hex[] = "0123456789ABCDEF";
 	for (size_t i = 0; i < len; i++) {
 		unsigned char ch = (unsigned char)url[i];

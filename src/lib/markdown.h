@@ -45,9 +45,8 @@ void cvt_markdown_summary(struct strbuf *out, const struct cvt_diff *d, const st
 void cvt_md_escape(struct strbuf *out, const char *text, size_t max_chars);
 
 /*
- * Appends `url` for use as a link destination when it is safe to link: http:// or https://,
- * at most 2048 bytes, no control characters; characters that could end the destination or a
- * table cell are percent-encoded. Returns 0, or -1 (appending nothing) when it is not linked.
+ * Appends `url` for use as a link destination when cvt_url_is_linkable (html.h) allows it;
+ * characters that could end the destination or a table cell are percent-encoded. Returns 0, or -1 (appending nothing) when it is not linked.
  */
 int cvt_md_link_destination(struct strbuf *out, const char *url);
 

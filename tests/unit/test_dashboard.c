@@ -407,14 +407,17 @@ static void fleet_tables(void)
 
 static void links_only_http(void)
 {
-	CHECK(cvt_html_url_is_linkable("https://avd.aquasec.com/nvd/cve-2023-38545"));
-	CHECK(cvt_html_url_is_linkable("HTTP://example.com/"));
-	CHECK(!cvt_html_url_is_linkable("javascript:alert(1)"));
-	CHECK(!cvt_html_url_is_linkable(" https://example.com/"));
-	CHECK(!cvt_html_url_is_linkable("https://example.com/\nx"));
-	CHECK(!cvt_html_url_is_linkable("data:text/html,<script>"));
-	CHECK(!cvt_html_url_is_linkable("//evil.example/"));
-	CHECK(!cvt_html_url_is_linkable(NULL));
+	CHECK(cvt_url_is_linkable("https://avd.aquasec.com/nvd/cve-2023-38545"));
+	CHECK(cvt_url_is_linkable("HTTP://example.com/"));
+	CHECK(!cvt_url_is_linkable("javascript:alert(1)"));
+	CHECK(!cvt_url_is_linkable(" https://example.com/"));
+	CHECK(!cvt_url_is_linkable("https://example.com/\nx"));
+	CHECK(!cvt_url_is_linkable("data:text/html,<script>"));
+	CHECK(!cvt_url_is_linkable("//evil.example/"));
+	CHECK(!cvt_url_is_linkable(NULL));
+	CHECK(!cvt_url_is_linkable("https://example.com/\x7f"));
+	/* A space is encoded by each output, not a reason to drop the link. */
+	CHECK(cvt_url_is_linkable("https://example.com/a b"));
 	struct strbuf out = STRBUF_INIT;
 	cvt_html_link(&out, "https://x.example/?a=1&b=\"2\"", "<id>");
 	CHECK_STR(out.buf, "<a href=\"https://x.example/?a=1&amp;b=&quot;2&quot;\" "
