@@ -6,18 +6,12 @@
 #define MAX_URL_BYTES    2048
 #define REPLACEMENT_CHAR "\xEF\xBF\xBD"
 
-/* U+202A..U+202E (embeddings, overrides) and U+2066..U+2069 (isolates), as UTF-8. */
-static int is_bidi_control(const unsigned char *p)
-{
-	return p[0] == 0xE2 && ((p[1] == 0x80 && p[2] >= 0xAA && p[2] <= 0xAE) ||
-				(p[1] == 0x81 && p[2] >= 0xA6 && p[2] <= 0xA9));
-}
 
 void cvt_html_escape(struct strbuf *out, const char *text, size_t max_chars)
 {
 	if (!text)
 		return;
-	size_t chars = 0;
+	size_t chars = 0, hidden;
 	for (const unsigned char *p = (const unsigned char *)text; *p;) {
 		if ((*p & 0xC0) != 0x80 && max_chars && chars++ == max_chars) {
 			sb_addstr(out, "\xE2\x80\xA6");
@@ -50,9 +44,9 @@ void cvt_html_escape(struct strbuf *out, const char *text, size_t max_chars)
 			} else if (p[0] == 0xC2 && p[1] >= 0x80 && p[1] <= 0x9F) {
 				sb_addstr(out, REPLACEMENT_CHAR); /* C1 controls */
 				p++;
-			} else if (is_bidi_control(p)) {
+			} else if ((hidden = cvt_hidden_char_length((const char *)p))) {
 				sb_addstr(out, REPLACEMENT_CHAR);
-				p += 2;
+				p += hidden - 1;
 			} else {
 				sb_addch(out, (char)*p);
 			}

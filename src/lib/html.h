@@ -13,8 +13,8 @@
 /*
  * Appends `text` as HTML text or a quoted attribute value: & < > " ' become
  * character references; control characters (line breaks and tabs become
- * spaces) and bidirectional overrides become U+FFFD, so a title cannot move
- * or hide the text around it. At most `max_chars` characters are kept (0: no
+ * spaces) and the characters cvt_hidden_char_length (strbuf.h) names become
+ * U+FFFD, so a title cannot move or hide the text around it. At most `max_chars` characters are kept (0: no
  * limit), then "…". NULL appends nothing.
  */
 void cvt_html_escape(struct strbuf *out, const char *text, size_t max_chars);

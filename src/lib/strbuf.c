@@ -117,3 +117,17 @@ uint64_t cvt_text_hash(const char *s)
 		h = (h ^ *p) * 1099511628211ull;
 	return h;
 }
+
+size_t cvt_hidden_char_length(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	if (p[0] == 0xE2 && p[1] == 0x80 &&
+	    ((p[2] >= 0x8B && p[2] <= 0x8F) || (p[2] >= 0xA8 && p[2] <= 0xAE)))
+		return 3; /* U+200B..U+200F, U+2028..U+202E */
+	if (p[0] == 0xE2 && p[1] == 0x81 &&
+	    ((p[2] >= 0xA0 && p[2] <= 0xA4) || (p[2] >= 0xA6 && p[2] <= 0xA9)))
+		return 3; /* U+2060..U+2064, U+2066..U+2069 */
+	if (p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return 3; /* U+FEFF */
+	return 0;
+}

@@ -35,6 +35,15 @@ static inline void sb_reset(struct strbuf *sb) { sb_setlen(sb, 0); }
 /* Hands the buffer to the caller (free() it); the strbuf is left empty. */
 char *sb_detach(struct strbuf *sb, size_t *len);
 
+/*
+ * The length in bytes of the UTF-8 character at `p` when it is one that
+ * hides or reorders the text around it (bidi embeddings, overrides, isolates
+ * and marks; zero-width spaces and joiners; the word joiner; the byte order
+ * mark; the line and paragraph separators), else 0. Outputs for people
+ * (terminal, HTML) replace these in untrusted text.
+ */
+size_t cvt_hidden_char_length(const char *p);
+
 /* FNV-1a of a NUL-terminated text, for the hash tables keyed by ids and keys. */
 uint64_t cvt_text_hash(const char *s);
 

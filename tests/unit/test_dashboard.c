@@ -428,6 +428,10 @@ static void links_only_http(void)
 	sb_reset(&out);
 	cvt_html_escape(&out, "héllo wörld", 5);
 	CHECK_STR(out.buf, "héllo…");
+	sb_reset(&out);
+	/* Zero-width space, right-to-left override, byte order mark: each one replacement. */
+	cvt_html_escape(&out, "a\xE2\x80\x8B" "b\xE2\x80\xAE" "c\xEF\xBB\xBF" "d", 0);
+	CHECK_STR(out.buf, "a\xEF\xBF\xBD" "b\xEF\xBF\xBD" "c\xEF\xBF\xBD" "d");
 	sb_release(&out);
 }
 
