@@ -15,8 +15,8 @@ BUILD ?= build
 WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wstrict-prototypes -Wmissing-prototypes -Wno-unused-parameter
 OPT ?= -O2 -g
 CFLAGS ?=
-ALL_CFLAGS := -std=c17 -D_GNU_SOURCE $(OPT) $(WARN) -Isrc/lib -DCVT_VERSION='"$(VERSION)"' $(CFLAGS)
-LDLIBS := $(shell pkg-config --libs libgit2 2>/dev/null)
+ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread $(OPT) $(WARN) -Isrc/lib -DCVT_VERSION='"$(VERSION)"' $(CFLAGS)
+LDLIBS := $(shell pkg-config --libs libgit2 2>/dev/null) -pthread
 ALL_CFLAGS += $(shell pkg-config --cflags libgit2 2>/dev/null)
 
 ifeq ($(SANITIZE),1)

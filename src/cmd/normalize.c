@@ -60,7 +60,7 @@ static int is_cluster_report(const struct cvt_report *r)
 	return r->artifact_type && !strcmp(r->artifact_type, "kubernetes_cluster");
 }
 
-static int write_report_atomic(const struct cvt_report *r, const char *path, struct strbuf *out,
+static int write_report_atomic(const struct cvt_report *r, const char *path,
 			       struct cvt_error *err);
 
 /*
@@ -72,7 +72,7 @@ static int normalize_cluster(const char *input, const char *dir)
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct cvt_fleet_reader *rd = NULL;
 	struct cvt_report report;
-	struct strbuf path = STRBUF_INIT, out = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT;
 	const char *image;
 	int rc, status = EXIT_OK;
 	cvt_report_init(&report);
@@ -87,7 +87,7 @@ static int normalize_cluster(const char *input, const char *dir)
 			sb_addf(&path, "%s/", dir);
 			cvt_image_file_name(image, &path);
 			sb_addstr(&path, ".json");
-			if ((rc = write_report_atomic(&report, path.buf, &out, &err)) < 0)
+			if ((rc = write_report_atomic(&report, path.buf, &err)) < 0)
 				break;
 		}
 	}
@@ -96,7 +96,6 @@ static int normalize_cluster(const char *input, const char *dir)
 	cvt_fleet_close(rd);
 	cvt_report_release(&report);
 	sb_release(&path);
-	sb_release(&out);
 	cvt_error_release(&err);
 	return status;
 }
@@ -108,15 +107,9 @@ static int refuse_cluster(void)
 			       "one canonical report per image into the folder DIR");
 }
 
-struct atomic_sink {
-	struct cvt_atomic_file file;
-	struct cvt_error *err;
-};
-
-static int write_to_file(void *ctx, const char *data, size_t len)
+static int write_to_file_at(void *ctx, uint64_t offset, const char *data, size_t len)
 {
-	struct atomic_sink *sink = ctx;
-	return cvt_atomic_write(&sink->file, data, len, sink->err);
+	return cvt_atomic_write_at(ctx, offset, data, len);
 }
 
 static int write_to_stdout(void *ctx, const char *data, size_t len)
@@ -203,7 +196,7 @@ int cmd_normalize(int argc, char **argv)
 	}
 	/* The canonical report is written as it is built, a megabyte at a time. */
 	if (output) {
-		if (write_report_atomic(&report, output, &out, &err) < 0)
+		if (write_report_atomic(&report, output, &err) < 0)
 			status = cmd_report_error(&err);
 	} else if (cvt_report_write_chunked(&report, &out, write_to_stdout, NULL) < 0 ||
 		   fflush(stdout) != 0) {
@@ -217,16 +210,20 @@ out:
 	return status;
 }
 
-static int write_report_atomic(const struct cvt_report *r, const char *path, struct strbuf *out,
+static int write_report_atomic(const struct cvt_report *r, const char *path,
 			       struct cvt_error *err)
 {
-	struct atomic_sink sink = {.err = err};
-	int rc = cvt_atomic_open(&sink.file, path, err);
+	struct cvt_atomic_file file;
+	int rc = cvt_atomic_open(&file, path, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = cvt_report_write_chunked(r, out, write_to_file, &sink)) < 0) {
-		cvt_atomic_abort(&sink.file);
-		return rc;
+	/* A large report is laid out on two threads, each writing its half in place. */
+	if ((rc = cvt_report_write_at(r, CVT_REPORT_PARALLEL_MIN, write_to_file_at, &file)) < 0) {
+		cvt_atomic_abort(&file);
+		cvt_error_set_file(err, path);
+		return cvt_error_set(err, CVT_EIO, "cannot write: %s",
+				     rc == CVT_REPORT_HALVES_APART ? "internal error (the halves of the report do not meet)"
+					      : strerror(-rc));
 	}
-	return cvt_atomic_commit(&sink.file, err);
+	return cvt_atomic_commit(&file, err);
 }

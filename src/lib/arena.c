@@ -79,24 +79,73 @@ static struct arena_block *new_block(size_t *data_size)
 	return p;
 }
 
+/*
+ * A large array is preceded by a header saying how it was allocated:
+ * mapped_size 0 for malloc (small ones), else the length of its mapping.
+ */
+struct large_header {
+	size_t mapped_size;
+	size_t pad; /* keeps the array 16-byte aligned */
+};
+
+static void advise_huge(void *base, size_t len)
+{
+#ifdef MADV_HUGEPAGE
+	madvise(base, len, MADV_HUGEPAGE);
+#else
+	(void)base;
+	(void)len;
+#endif
+}
+
 void *cvt_realloc_large(void *p, size_t old_size, size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
 		cvt_oom();
 	size_t bytes = count * size;
-	if (bytes < HUGE_PAGE || bytes > SIZE_MAX - HUGE_PAGE)
-		return cvt_realloc(p, bytes);
-	bytes = (bytes + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
-	void *q = aligned_alloc(HUGE_PAGE, bytes);
-	if (!q)
+	if (bytes > SIZE_MAX - 2 * HUGE_PAGE)
 		cvt_oom();
-#ifdef MADV_HUGEPAGE
-	madvise(q, bytes, MADV_HUGEPAGE);
-#endif
-	if (p && old_size)
-		memcpy(q, p, old_size < bytes ? old_size : bytes);
-	free(p);
-	return q;
+	struct large_header *h = p ? (struct large_header *)p - 1 : NULL;
+	size_t need = sizeof *h + bytes;
+	if (need < HUGE_PAGE && (!h || !h->mapped_size)) {
+		h = cvt_realloc(h, need);
+		h->mapped_size = 0;
+		return h + 1;
+	}
+	size_t mapped = (need + HUGE_PAGE - 1) & ~(size_t)(HUGE_PAGE - 1);
+	if (h && h->mapped_size) {
+		if (mapped <= h->mapped_size)
+			return p;
+		void *q = mremap(h, h->mapped_size, mapped, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED)
+			cvt_oom();
+		advise_huge(q, mapped);
+		h = q;
+		h->mapped_size = mapped;
+		return h + 1;
+	}
+	void *q = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (q == MAP_FAILED)
+		cvt_oom();
+	advise_huge(q, mapped);
+	struct large_header *nh = q;
+	nh->mapped_size = mapped;
+	if (h) {
+		memcpy(nh + 1, p, old_size < bytes ? old_size : bytes);
+		free(h);
+	}
+	return nh + 1;
+}
+
+void cvt_free_large(void *p)
+{
+	if (!p)
+		return;
+	struct large_header *h = (struct large_header *)p - 1;
+	if (h->mapped_size)
+		munmap(h, h->mapped_size);
+	else
+		free(h);
 }
 
 void arena_init(struct arena *a)
@@ -115,6 +164,23 @@ void arena_release(struct arena *a)
 	}
 	a->head = NULL;
 	a->next_block_size = ARENA_MIN_BLOCK;
+}
+
+void arena_adopt(struct arena *into, struct arena *from)
+{
+	struct arena_block *last = from->head;
+	if (!last)
+		return;
+	while (last->next)
+		last = last->next;
+	/* Behind `into`'s head, which stays the block allocations go on in. */
+	if (into->head) {
+		last->next = into->head->next;
+		into->head->next = from->head;
+	} else {
+		into->head = from->head;
+	}
+	from->head = NULL;
 }
 
 void arena_reset(struct arena *a)

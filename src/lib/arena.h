@@ -18,6 +18,8 @@ struct arena {
 
 void arena_init(struct arena *a);
 void arena_release(struct arena *a);
+/* Moves everything `from` holds into `into` (freed with it); `from` is left empty. */
+void arena_adopt(struct arena *into, struct arena *from);
 /* Frees everything allocated but keeps one block for what comes next. */
 void arena_reset(struct arena *a);
 /* Never returns NULL (aborts on out-of-memory). size 0 gives a valid pointer. */
@@ -39,11 +41,13 @@ void *cvt_calloc(size_t count, size_t size);
 /* realloc for an array of `count` elements of `size` bytes, overflow-checked. */
 void *cvt_realloc_array(void *p, size_t count, size_t size);
 /*
- * As cvt_realloc_array for a big array that grows (its first `old_size`
- * bytes are kept): from 2 MiB on it is moved to memory backed by huge pages
- * (see arena.c), which a first touch costs far less on a virtual machine.
- * The result is freed with free().
+ * Big arrays that grow (findings, stream slices): as cvt_realloc_array, the
+ * first `old_size` bytes kept, but from 2 MiB on the memory is mapped apart,
+ * asked to be backed by huge pages (a first touch of memory is what costs
+ * most on a virtual machine) and grown by moving its pages, never by copying
+ * them. Freed with cvt_free_large only.
  */
 void *cvt_realloc_large(void *p, size_t old_size, size_t count, size_t size);
+void cvt_free_large(void *p);
 
 #endif

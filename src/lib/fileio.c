@@ -202,6 +202,29 @@ int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, st
 	return CVT_OK;
 }
 
+int cvt_atomic_write_at(struct cvt_atomic_file *f, uint64_t offset, const void *data, size_t len)
+{
+	const char *p = data;
+	uint64_t at = offset;
+	while (len) {
+		ssize_t n = pwrite(f->fd, p, len, (off_t)at);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		p += n;
+		at += (uint64_t)n;
+		len -= (size_t)n;
+	}
+#ifdef SYNC_FILE_RANGE_WRITE
+	/* As in cvt_atomic_write: the disk starts on it now. */
+	if (at - offset >= WRITEBACK_STEP / 4)
+		sync_file_range(f->fd, (off_t)offset, (off_t)(at - offset), SYNC_FILE_RANGE_WRITE);
+#endif
+	return 0;
+}
+
 int cvt_atomic_commit(struct cvt_atomic_file *f, struct cvt_error *err)
 {
 	int rc = CVT_OK;

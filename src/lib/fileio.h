@@ -2,6 +2,7 @@
 #define CVT_FILEIO_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "error.h"
 #include "strbuf.h"
@@ -36,6 +37,9 @@ struct cvt_atomic_file {
 };
 int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_error *err);
 int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, struct cvt_error *err);
+/* Writes `data` at `offset` of the temporary file: safe from two threads on
+ * ranges apart (nothing in `f` changes). Returns 0 or -errno. */
+int cvt_atomic_write_at(struct cvt_atomic_file *f, uint64_t offset, const void *data, size_t len);
 int cvt_atomic_commit(struct cvt_atomic_file *f, struct cvt_error *err);
 void cvt_atomic_abort(struct cvt_atomic_file *f);
 

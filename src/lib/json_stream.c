@@ -1,8 +1,10 @@
 #include "json_stream.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #ifdef __SSE2__
@@ -290,6 +292,372 @@ static int start_value(struct scan *sc, char c, uint64_t at, int element)
 	return 0;
 }
 
+static int read_at(int fd, char *buf, size_t len, uint64_t offset, size_t *got)
+{
+	for (;;) {
+		ssize_t n = pread(fd, buf, len, (off_t)offset);
+		if (n >= 0) {
+			*got = (size_t)n;
+			return 0;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+/*
+ * The worker (json_stream_consumer.fork): takes runs of elements from the
+ * middle of the file on, each run starting at an object whose first key is
+ * the consumer's `first_key`, following a '[' or a ','.
+ *
+ * It must never hand over what the scan would not have taken itself, so:
+ * a run is only adopted where the scan meets an element of its own at the
+ * run's start; within a run it does what the scan does (an element parsed
+ * by the same reader, blanks, one ',', blanks, the next element); and it
+ * parses only bytes read fresh from the file (parsing changes them in
+ * place), so after a run the window is read again.
+ */
+struct worker_place {
+	uint64_t offset, length;
+	size_t gap, gap_len; /* in `gaps`: the text between the previous element and this one */
+};
+
+struct worker_run {
+	uint64_t start, stop; /* the first element's start; the last one's end */
+	size_t first, count;  /* its elements in `places` */
+};
+
+struct stream_worker {
+	pthread_t thread;
+	int running; /* the thread is not joined yet */
+	int cancel;  /* read and written atomically: the scan no longer needs the runs */
+	int fd;
+	uint64_t from; /* runs start at or after this offset */
+	const struct json_stream_consumer *consumer;
+	void *ctx;
+	struct json_reader reader;
+	struct strbuf needle; /* "first_key" with its quotes */
+	char *window;
+	size_t window_alloc, window_len;
+	uint64_t window_offset;
+	int window_at_eof;
+	struct worker_place *places;
+	size_t n_places, places_alloc;
+	struct strbuf gaps; /* blanks and commas between the elements of runs, as written */
+	struct worker_run *runs;
+	size_t n_runs, runs_alloc;
+	size_t next_run; /* the scan's place in `runs` */
+	uint64_t resume_at; /* where the scan goes on after the run it adopted */
+};
+
+/* Blanks tolerated around the tokens a run start is recognized by. */
+enum { WORKER_BLANKS = 64, WORKER_BACK = 2 * WORKER_BLANKS + 4 };
+
+static int worker_cancelled(struct stream_worker *w)
+{
+	return __atomic_load_n(&w->cancel, __ATOMIC_RELAXED);
+}
+
+/* Reads the file from `at` into the window, at least `need` bytes unless
+ * the file ends first. Returns 0, or -1 when it cannot be read. */
+static int worker_load(struct stream_worker *w, uint64_t at, size_t need)
+{
+	size_t got;
+	if (need >= SIZE_MAX / 2)
+		return -1;
+	if (need + 1 > w->window_alloc) {
+		size_t alloc = w->window_alloc;
+		while (alloc < need + 1)
+			alloc = (alloc - 1) * 2 + 1;
+		w->window = cvt_realloc(w->window, alloc);
+		w->window_alloc = alloc;
+	}
+	w->window_offset = at;
+	w->window_len = 0;
+	w->window_at_eof = 0;
+	while (w->window_len < w->window_alloc - 1) {
+		if (read_at(w->fd, w->window + w->window_len, w->window_alloc - 1 - w->window_len,
+			    at + w->window_len, &got) < 0)
+			return -1;
+		if (!got) {
+			w->window_at_eof = 1;
+			break;
+		}
+		w->window_len += got;
+	}
+	return 0;
+}
+
+/* The bytes [at, at + n) in the window, read when they are not there; NULL
+ * when the file ends before or cannot be read. */
+static char *worker_bytes(struct stream_worker *w, uint64_t at, size_t n)
+{
+	if (at < w->window_offset || at - w->window_offset > w->window_len ||
+	    w->window_len - (at - w->window_offset) < n) {
+		if (worker_load(w, at, n) < 0 || w->window_len < n)
+			return NULL;
+	}
+	return w->window + (at - w->window_offset);
+}
+
+/* The offset of the first non-blank byte at or after `at`, or UINT64_MAX;
+ * the blanks are added to `gaps`. */
+static uint64_t worker_skip_blanks(struct stream_worker *w, uint64_t at)
+{
+	for (;;) {
+		const char *c = worker_bytes(w, at, 1);
+		if (!c)
+			return UINT64_MAX;
+		if (!is_blank(*c))
+			return at;
+		sb_addch(&w->gaps, *c);
+		at++;
+	}
+}
+
+/* Whether the needle found at window index `i` begins a run: '{' before it
+ * and '[' or ',' before that (blanks allowed), all at or after `lower`, and
+ * ':' after it. `*start` is then the offset of the '{'. */
+static int worker_is_run_start(const struct stream_worker *w, size_t i, uint64_t lower,
+			       uint64_t *start)
+{
+	const char *buf = w->window;
+	size_t low = lower > w->window_offset ? (size_t)(lower - w->window_offset) : 0;
+	size_t j = i, blanks = 0;
+	while (j > low && is_blank(buf[j - 1]) && blanks++ < WORKER_BLANKS)
+		j--;
+	if (j <= low || buf[j - 1] != '{')
+		return 0;
+	size_t brace = --j;
+	blanks = 0;
+	while (j > low && is_blank(buf[j - 1]) && blanks++ < WORKER_BLANKS)
+		j--;
+	if (j <= low || (buf[j - 1] != '[' && buf[j - 1] != ','))
+		return 0;
+	size_t k = i + w->needle.len;
+	blanks = 0;
+	while (k < w->window_len && is_blank(buf[k]) && blanks++ < WORKER_BLANKS)
+		k++;
+	if (k >= w->window_len || buf[k] != ':')
+		return 0;
+	*start = w->window_offset + brace;
+	return 1;
+}
+
+/* Finds the next run start at or after `at` (bytes before `at` are not
+ * looked at). Returns 1 with `*start`, or 0 when there is none. */
+static int worker_find(struct stream_worker *w, uint64_t at, uint64_t *start)
+{
+	uint64_t lower = at, cur = at;
+	size_t tail = w->needle.len + WORKER_BLANKS + 1;
+	while (!worker_cancelled(w)) {
+		uint64_t base = cur - lower > WORKER_BACK ? cur - WORKER_BACK : lower;
+		if (worker_load(w, base, 0) < 0)
+			return 0;
+		size_t from = (size_t)(cur - base);
+		if (w->window_len <= from)
+			return 0;
+		const char *hay = w->window + from;
+		size_t hay_len = w->window_len - from;
+		const char *hit;
+		while ((hit = memmem(hay, hay_len, w->needle.buf, w->needle.len)) != NULL) {
+			size_t i = (size_t)(hit - w->window);
+			if (!w->window_at_eof && w->window_len - i < tail)
+				break; /* read again with the needle's tail in the window */
+			if (worker_is_run_start(w, i, lower, start))
+				return 1;
+			hay = hit + 1;
+			hay_len = w->window_len - (i + 1);
+		}
+		if (hit) {
+			cur = w->window_offset + (size_t)(hit - w->window);
+			continue;
+		}
+		if (w->window_at_eof)
+			return 0;
+		/* A needle cut by the window's end is found in the next one. */
+		cur = w->window_offset + w->window_len - (w->needle.len - 1);
+	}
+	return 0;
+}
+
+static void worker_add_place(struct stream_worker *w, uint64_t offset, uint64_t length,
+			     size_t gap)
+{
+	if (w->n_places == w->places_alloc) {
+		size_t alloc = w->places_alloc ? w->places_alloc * 2 : 1024;
+		w->places = cvt_realloc_array(w->places, alloc, sizeof *w->places);
+		w->places_alloc = alloc;
+	}
+	w->places[w->n_places].offset = offset;
+	w->places[w->n_places].length = length;
+	w->places[w->n_places].gap = gap;
+	w->places[w->n_places].gap_len = w->gaps.len - gap;
+	w->n_places++;
+}
+
+/* Takes the run starting at `start`; returns where to look for the next. */
+static uint64_t worker_take_run(struct stream_worker *w, uint64_t start)
+{
+	struct worker_run run = {start, start, w->n_places, 0};
+	uint64_t at = start;
+	size_t gap = w->gaps.len;
+	struct cvt_error err = CVT_ERROR_INIT;
+
+	while (!worker_cancelled(w)) {
+		char *p = worker_bytes(w, at, 1);
+		if (!p)
+			break;
+		size_t avail = w->window_len - (size_t)(at - w->window_offset);
+		const struct json_value *root;
+		size_t used;
+		int rc = json_reader_parse_prefix(&w->reader, p, avail, &root, &used, &err);
+		cvt_error_clear(&err);
+		if (rc > 0) {
+			/* The element may go on after the window: read it again
+			 * (parsing changed the bytes), in a window twice as big. */
+			if (w->window_at_eof || worker_load(w, at, avail * 2) < 0)
+				break;
+			continue;
+		}
+		if (rc < 0)
+			break;
+		worker_add_place(w, at, used, gap);
+		if (w->consumer->element(w->ctx, w->n_places - 1, root, &err) < 0) {
+			w->n_places--;
+			cvt_error_clear(&err);
+			break;
+		}
+		run.count++;
+		at += used;
+		run.stop = at;
+		/* The scan's way from one element to the next. */
+		gap = w->gaps.len;
+		uint64_t sep = worker_skip_blanks(w, at);
+		const char *c = sep == UINT64_MAX ? NULL : worker_bytes(w, sep, 1);
+		if (!c || *c != ',')
+			break;
+		sb_addch(&w->gaps, ',');
+		uint64_t next = worker_skip_blanks(w, sep + 1);
+		c = next == UINT64_MAX ? NULL : worker_bytes(w, next, 1);
+		if (!c || *c == ',' || *c == ']')
+			break;
+		at = next;
+	}
+	cvt_error_release(&err);
+	sb_setlen(&w->gaps, gap); /* the blanks after the run's last element are not the run's */
+	if (run.count) {
+		if (w->n_runs == w->runs_alloc) {
+			size_t alloc = w->runs_alloc ? w->runs_alloc * 2 : 16;
+			w->runs = cvt_realloc_array(w->runs, alloc, sizeof *w->runs);
+			w->runs_alloc = alloc;
+		}
+		w->runs[w->n_runs++] = run;
+	}
+	/* Parsing changed bytes in the window: whatever comes next is read again. */
+	w->window_len = 0;
+	return run.stop > start ? run.stop : start + 1;
+}
+
+static void *worker_main(void *arg)
+{
+	struct stream_worker *w = arg;
+	uint64_t at = w->from, start;
+	while (!worker_cancelled(w) && worker_find(w, at, &start))
+		at = worker_take_run(w, start);
+	return NULL;
+}
+
+/* Starts the worker on the second half of a file of `size` bytes, when the
+ * consumer asks for one; the scan goes on alone when it cannot start. */
+static void worker_start(struct json_stream *s, uint64_t size)
+{
+	const struct json_stream_consumer *c = s->consumer;
+	if (!c || !c->fork || !c->first_key || !*c->first_key || !c->parallel_min ||
+	    size < c->parallel_min)
+		return;
+	struct stream_worker *w = cvt_calloc(1, sizeof *w);
+	w->fd = s->fd;
+	w->from = size / 2;
+	w->consumer = c;
+	json_reader_init(&w->reader);
+	sb_init(&w->needle, 0);
+	sb_init(&w->gaps, 0);
+	sb_addf(&w->needle, "\"%s\"", c->first_key);
+	w->window_alloc = (WINDOW_SIZE < 4096 ? 4096 : WINDOW_SIZE) + 1;
+	w->window = cvt_malloc(w->window_alloc);
+	w->ctx = c->fork(c->ctx);
+	if (w->ctx && pthread_create(&w->thread, NULL, worker_main, w) == 0) {
+		w->running = 1;
+		s->worker = w;
+		return;
+	}
+	if (w->ctx)
+		c->join(c->ctx, w->ctx);
+	json_reader_release(&w->reader);
+	sb_release(&w->needle);
+	sb_release(&w->gaps);
+	free(w->window);
+	free(w);
+}
+
+static void worker_wait(struct stream_worker *w)
+{
+	if (w->running) {
+		pthread_join(w->thread, NULL);
+		w->running = 0;
+	}
+}
+
+/* Stops the worker (at once: its runs are no longer wanted) and frees it. */
+static void worker_end(struct json_stream *s)
+{
+	struct stream_worker *w = s->worker;
+	if (!w)
+		return;
+	__atomic_store_n(&w->cancel, 1, __ATOMIC_RELAXED);
+	worker_wait(w);
+	w->consumer->join(w->consumer->ctx, w->ctx);
+	json_reader_release(&w->reader);
+	sb_release(&w->needle);
+	sb_release(&w->gaps);
+	free(w->window);
+	free(w->places);
+	free(w->runs);
+	free(w);
+	s->worker = NULL;
+}
+
+/*
+ * The scan is at an element of the consumer's starting at `at`: when the
+ * worker took a run from there, its elements become the scan's (slices,
+ * skeleton, consumer) and `*resume` is the offset after them. Returns 1
+ * then, else 0 (the scan takes the element itself).
+ */
+static int adopt_run(struct json_stream *s, uint64_t at, uint64_t *resume)
+{
+	struct stream_worker *w = s->worker;
+	if (at < w->from)
+		return 0;
+	worker_wait(w);
+	while (w->next_run < w->n_runs && w->runs[w->next_run].start < at)
+		w->next_run++;
+	if (w->next_run == w->n_runs || w->runs[w->next_run].start != at)
+		return 0;
+	const struct worker_run *run = &w->runs[w->next_run++];
+	for (size_t i = 0; i < run->count; i++) {
+		const struct worker_place *pl = &w->places[run->first + i];
+		sb_add(&s->skeleton, w->gaps.buf + pl->gap, pl->gap_len);
+		struct json_stream_slice *sl = add_slice(s, pl->offset);
+		sl->length = pl->length;
+		sl->parsed = 1;
+		w->consumer->adopt(w->consumer->ctx, w->ctx, run->first + i, s->n_slices - 1);
+	}
+	s->n_adopted += run->count;
+	*resume = run->stop;
+	return 1;
+}
+
 /*
  * Parses the consumer's element that starts at `p` (file offset `at`) and
  * hands it over. Returns the bytes it took, 0 when it may go on after
@@ -415,7 +783,8 @@ static inline int starts_taken_element(const struct scan *sc, char c)
 /*
  * Scans the chunk [p, end) found at file offset `base`. Returns 0, 1 when
  * an element to take goes on after `end` (`*stop` is where it starts, the
- * scan has stopped there), or a negative error.
+ * scan has stopped there), 2 when it adopted a run of the worker's (it goes
+ * on at s->worker->resume_at), or a negative error.
  */
 static int scan_chunk(struct scan *sc, char *p, char *end, uint64_t base, char **stop,
 		      struct cvt_error *err)
@@ -456,7 +825,10 @@ static int scan_chunk(struct scan *sc, char *p, char *end, uint64_t base, char *
 				break;
 			}
 			if (starts_taken_element(sc, *p)) {
-				long long used = take_element(sc, p, end, base + (uint64_t)(p - chunk), err);
+				uint64_t at = base + (uint64_t)(p - chunk);
+				if (s->worker && adopt_run(s, at, &s->worker->resume_at))
+					return 2;
+				long long used = take_element(sc, p, end, at, err);
 				if (used < 0)
 					return (int)used;
 				if (!used) {
@@ -477,31 +849,17 @@ static int scan_chunk(struct scan *sc, char *p, char *end, uint64_t base, char *
 	return 0;
 }
 
-static int read_at(int fd, char *buf, size_t len, uint64_t offset, size_t *got)
-{
-	for (;;) {
-		ssize_t n = pread(fd, buf, len, (off_t)offset);
-		if (n >= 0) {
-			*got = (size_t)n;
-			return 0;
-		}
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
 int json_stream_open(struct json_stream *s, int fd, struct cvt_error *err)
 {
 	return json_stream_open_consuming(s, fd, NULL, err);
 }
 
+static int scan_file(struct json_stream *s, struct cvt_error *err);
+
 int json_stream_open_consuming(struct json_stream *s, int fd,
 			       const struct json_stream_consumer *consumer, struct cvt_error *err)
 {
-	struct scan sc = {.s = s};
-	uint64_t offset = 0;
-	size_t got;
-	char *stop = NULL;
+	struct stat st;
 
 	memset(s, 0, sizeof *s);
 	s->fd = fd;
@@ -510,6 +868,21 @@ int json_stream_open_consuming(struct json_stream *s, int fd,
 	sb_init(&s->skeleton, 0);
 	s->window_alloc = WINDOW_SIZE + 1;
 	s->window = cvt_malloc(s->window_alloc);
+	if (fstat(fd, &st) == 0 && st.st_size > 0)
+		worker_start(s, (uint64_t)st.st_size);
+	int rc = scan_file(s, err);
+	worker_end(s);
+	return rc;
+}
+
+static int scan_file(struct json_stream *s, struct cvt_error *err)
+{
+	struct scan sc = {.s = s};
+	uint64_t offset = 0;
+	size_t got;
+	char *stop = NULL;
+	int fd = s->fd;
+
 	for (;;) {
 		if (read_at(fd, s->window, s->window_alloc - 1, offset, &got) < 0)
 			return cvt_error_set(err, CVT_EIO, "cannot read: %s", strerror(errno));
@@ -520,6 +893,10 @@ int json_stream_open_consuming(struct json_stream *s, int fd,
 			return rc;
 		if (rc == 0) {
 			offset += got;
+			continue;
+		}
+		if (rc == 2) {
+			offset = s->worker->resume_at;
 			continue;
 		}
 		/* An element goes on after the window: read again from its start
@@ -674,7 +1051,7 @@ void json_stream_release(struct json_stream *s)
 		json_doc_release(&s->skeleton_doc);
 	sb_release(&s->skeleton);
 	json_reader_release(&s->reader);
-	free(s->slices);
+	cvt_free_large(s->slices);
 	free(s->window);
 	memset(s, 0, sizeof *s);
 	s->fd = -1;

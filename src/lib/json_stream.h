@@ -49,7 +49,32 @@ struct json_stream_consumer {
 	int (*element)(void *ctx, size_t index, const struct json_value *element,
 		       struct cvt_error *err);
 	void *ctx;
+
+	/*
+	 * Optional: two cores for a file of at least `parallel_min` bytes.
+	 * A worker thread takes elements from the middle of the file on while
+	 * the scan reads the first half. It cannot know where it stands in the
+	 * document, so it looks for objects whose first key is `first_key`
+	 * and that follow a '[' or a ',' (outside a string in any valid text)
+	 * and takes them, and the elements after each, in runs. When the scan
+	 * reaches the start of a run at an element of its own, it adopts the
+	 * run's elements and goes on after them; a run it does not meet so is
+	 * dropped. The result is the one-thread result.
+	 *
+	 * `fork` makes the worker's context (in the calling thread), on which
+	 * the worker calls `element` with indexes of its own from 0; `adopt`
+	 * moves the worker's element `from` to index `to` of `ctx`; `join`
+	 * ends the worker's context, handing what adopted elements use over to
+	 * `ctx`. Called in the scan's thread, after the worker has stopped.
+	 */
+	void *(*fork)(void *ctx);
+	void (*adopt)(void *ctx, void *worker_ctx, size_t from, size_t to);
+	void (*join)(void *ctx, void *worker_ctx);
+	const char *first_key;
+	uint64_t parallel_min; /* 0: never */
 };
+
+struct stream_worker;
 
 struct json_stream_slice {
 	uint64_t offset;        /* in the file */
@@ -73,6 +98,8 @@ struct json_stream {
 	int element_live;
 	const struct json_stream_consumer *consumer;
 	struct json_reader reader; /* parses the consumer's elements */
+	struct stream_worker *worker; /* during json_stream_open_consuming, or NULL */
+	size_t n_adopted; /* elements taken by the worker thread and adopted */
 };
 
 /*

@@ -1,5 +1,6 @@
 #include "report.h"
 
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,7 @@ void cvt_report_init(struct cvt_report *r)
 
 void cvt_report_release(struct cvt_report *r)
 {
-	free(r->findings);
+	cvt_free_large(r->findings);
 	free(r->input);
 	arena_release(&r->arena);
 	memset(r, 0, sizeof *r);
@@ -224,25 +225,46 @@ void cvt_report_finish(struct cvt_report *r)
 	size_t n = r->n_findings, out = 0;
 	if (!n)
 		return;
+	struct cvt_finding *f = r->findings;
 	struct sort_entry *order = cvt_realloc_large(NULL, 0, n, sizeof *order);
 	for (size_t i = 0; i < n; i++) {
-		key_prefix(r->findings[i].key, order[i].prefix);
-		order[i].finding = &r->findings[i];
+		key_prefix(f[i].key, order[i].prefix);
+		order[i].finding = &f[i];
 	}
 	qsort(order, n, sizeof *order, cmp_sort_entry);
-	struct cvt_finding *sorted = cvt_realloc_large(NULL, 0, n, sizeof *sorted);
+	/*
+	 * The findings move into their sorted places in the array itself (a
+	 * second array would be as much fresh memory again): each cycle of
+	 * the permutation is followed once, `finding` cleared where done.
+	 */
 	for (size_t i = 0; i < n; i++) {
-		const struct cvt_finding *f = order[i].finding;
-		if (out && !strcmp(sorted[out - 1].key, f->key)) {
-			merge_into(r, &sorted[out - 1], f);
+		if (!order[i].finding || order[i].finding == &f[i]) {
+			order[i].finding = NULL;
 			continue;
 		}
-		sorted[out++] = *f;
+		struct cvt_finding first = f[i];
+		size_t at = i;
+		for (;;) {
+			size_t from = (size_t)(order[at].finding - f);
+			order[at].finding = NULL;
+			if (from == i) {
+				f[at] = first;
+				break;
+			}
+			f[at] = f[from];
+			at = from;
+		}
 	}
-	free(order);
-	free(r->findings);
-	r->findings = sorted;
-	r->findings_alloc = n;
+	cvt_free_large(order);
+	for (size_t i = 0; i < n; i++) {
+		if (out && !strcmp(f[out - 1].key, f[i].key)) {
+			merge_into(r, &f[out - 1], &f[i]);
+			continue;
+		}
+		if (out != i)
+			f[out] = f[i];
+		out++;
+	}
 	r->n_findings = out;
 	for (size_t i = 0; i < r->n_findings; i++)
 		tidy_finding(&r->findings[i]);
@@ -301,81 +323,120 @@ static inline char *room(struct strbuf *out, size_t n)
 	return out->buf + out->len;
 }
 
-/* A literal's bytes, copied with its length known when compiled. */
-#define PUT(out, literal)                                             \
-	do {                                                          \
-		memcpy(room((out), sizeof(literal)), (literal), sizeof(literal) - 1); \
-		(out)->len += sizeof(literal) - 1;                    \
+/* A literal's bytes, copied (or counted) with their length known when compiled. */
+#define PUT(out, size, literal)                                                         \
+	do {                                                                            \
+		if (out) {                                                              \
+			memcpy(room((out), sizeof(literal)), (literal), sizeof(literal) - 1); \
+			(out)->len += sizeof(literal) - 1;                              \
+		} else {                                                                \
+			*(size) += sizeof(literal) - 1;                                 \
+		}                                                                       \
 	} while (0)
 
-static void put_string(struct strbuf *out, const char *s)
+static inline __attribute__((always_inline)) void put_string(struct strbuf *out, size_t *size,
+							   const char *s)
 {
 	if (!s) {
-		PUT(out, "null");
+		PUT(out, size, "null");
+		return;
+	}
+	size_t len = strlen(s);
+	if (!out) {
+		*size += 2 + json_escaped_size(s, len);
 		return;
 	}
 	*room(out, 1) = '"';
 	out->len++;
-	json_escape(out, s, strlen(s));
+	json_escape(out, s, len);
 	*room(out, 1) = '"';
 	out->len++;
 }
 
-static void put_finding(struct strbuf *out, const struct cvt_finding *f)
+/* A number's text as written (a CVSS score). */
+static inline __attribute__((always_inline)) void put_number(struct strbuf *out, size_t *size,
+							   const char *text)
 {
-	PUT(out, "{\n      \"key\": ");
-	put_string(out, f->key);
-	PUT(out, ",\n      \"id\": ");
-	put_string(out, f->id);
-	PUT(out, ",\n      \"aliases\": [");
+	if (out)
+		sb_addstr(out, text);
+	else
+		*size += strlen(text);
+}
+
+/*
+ * One layout, two uses: with `out`, the finding's text is appended to it;
+ * without (NULL), only its length is added to `*size`, which is how the
+ * parallel writer knows where the second half of the findings goes.
+ */
+static inline __attribute__((always_inline)) void lay_finding(struct strbuf *out, size_t *size,
+							    const struct cvt_finding *f)
+{
+	PUT(out, size, "{\n      \"key\": ");
+	put_string(out, size, f->key);
+	PUT(out, size, ",\n      \"id\": ");
+	put_string(out, size, f->id);
+	PUT(out, size, ",\n      \"aliases\": [");
 	for (size_t i = 0; i < f->n_aliases; i++) {
 		if (i)
-			PUT(out, ",");
-		PUT(out, "\n        ");
-		put_string(out, f->aliases[i]);
+			PUT(out, size, ",");
+		PUT(out, size, "\n        ");
+		put_string(out, size, f->aliases[i]);
 	}
 	if (f->n_aliases)
-		PUT(out, "\n      ");
-	PUT(out, "],\n      \"package\": {\n        \"name\": ");
-	put_string(out, f->pkg_name);
-	PUT(out, ",\n        \"purl\": ");
-	put_string(out, f->purl);
-	PUT(out, "\n      },\n      \"severity\": ");
-	put_string(out, cvt_severity_name(f->severity));
-	PUT(out, ",\n      \"status\": ");
-	put_string(out, f->status);
-	PUT(out, ",\n      \"installed_version\": ");
-	put_string(out, f->installed_version);
-	PUT(out, ",\n      \"fixed_version\": ");
-	put_string(out, f->fixed_version);
-	PUT(out, ",\n      \"cvss\": ");
+		PUT(out, size, "\n      ");
+	PUT(out, size, "],\n      \"package\": {\n        \"name\": ");
+	put_string(out, size, f->pkg_name);
+	PUT(out, size, ",\n        \"purl\": ");
+	put_string(out, size, f->purl);
+	PUT(out, size, "\n      },\n      \"severity\": ");
+	put_string(out, size, cvt_severity_name(f->severity));
+	PUT(out, size, ",\n      \"status\": ");
+	put_string(out, size, f->status);
+	PUT(out, size, ",\n      \"installed_version\": ");
+	put_string(out, size, f->installed_version);
+	PUT(out, size, ",\n      \"fixed_version\": ");
+	put_string(out, size, f->fixed_version);
+	PUT(out, size, ",\n      \"cvss\": ");
 	if (f->cvss)
-		sb_addstr(out, f->cvss);
+		put_number(out, size, f->cvss);
 	else
-		PUT(out, "null");
-	PUT(out, ",\n      \"published\": ");
-	put_string(out, f->published);
-	PUT(out, ",\n      \"title\": ");
-	put_string(out, f->title);
-	PUT(out, ",\n      \"url\": ");
-	put_string(out, f->url);
-	PUT(out, ",\n      \"locations\": [");
+		PUT(out, size, "null");
+	PUT(out, size, ",\n      \"published\": ");
+	put_string(out, size, f->published);
+	PUT(out, size, ",\n      \"title\": ");
+	put_string(out, size, f->title);
+	PUT(out, size, ",\n      \"url\": ");
+	put_string(out, size, f->url);
+	PUT(out, size, ",\n      \"locations\": [");
 	for (size_t i = 0; i < f->n_locations; i++) {
 		const struct cvt_location *l = &f->locations[i];
 		if (i)
-			PUT(out, ",");
-		PUT(out, "\n        {\n          \"target\": ");
-		put_string(out, l->target);
-		PUT(out, ",\n          \"path\": ");
-		put_string(out, l->path);
-		PUT(out, ",\n          \"version\": ");
-		put_string(out, l->version);
-		PUT(out, "\n        }");
+			PUT(out, size, ",");
+		PUT(out, size, "\n        {\n          \"target\": ");
+		put_string(out, size, l->target);
+		PUT(out, size, ",\n          \"path\": ");
+		put_string(out, size, l->path);
+		PUT(out, size, ",\n          \"version\": ");
+		put_string(out, size, l->version);
+		PUT(out, size, "\n        }");
 	}
 	if (f->n_locations)
-		PUT(out, "\n      ");
-	PUT(out, "]\n    }");
-	out->buf[out->len] = '\0';
+		PUT(out, size, "\n      ");
+	PUT(out, size, "]\n    }");
+	if (out)
+		out->buf[out->len] = '\0';
+}
+
+static void put_finding(struct strbuf *out, const struct cvt_finding *f)
+{
+	lay_finding(out, NULL, f);
+}
+
+static size_t finding_size(const struct cvt_finding *f)
+{
+	size_t size = 0;
+	lay_finding(NULL, &size, f);
+	return size;
 }
 
 void cvt_report_write(const struct cvt_report *r, struct strbuf *out)
@@ -383,52 +444,70 @@ void cvt_report_write(const struct cvt_report *r, struct strbuf *out)
 	cvt_report_write_chunked(r, out, NULL, NULL);
 }
 
+/* Everything before the first finding. */
+static void write_head(struct json_writer *w, const struct cvt_report *r)
+{
+	json_begin_object(w);
+	json_key(w, "schema");
+	json_string(w, "cvetrail/report/1");
+	json_key(w, "artifact");
+	json_begin_object(w);
+	json_key(w, "name");
+	json_string(w, r->artifact_name);
+	json_key(w, "type");
+	json_string(w, r->artifact_type);
+	json_key(w, "os");
+	json_string(w, r->os);
+	json_end_object(w);
+	json_key(w, "scanner");
+	json_begin_object(w);
+	json_key(w, "name");
+	json_string(w, r->scanner_name);
+	json_key(w, "results");
+	json_int(w, (long long)r->results);
+	json_end_object(w);
+	json_key(w, "summary");
+	size_t counts[CVT_SEV_COUNT] = {0};
+	for (size_t i = 0; i < r->n_findings; i++)
+		counts[r->findings[i].severity]++;
+	json_begin_object(w);
+	for (int s = CVT_SEV_COUNT - 1; s >= 0; s--) {
+		json_key(w, severity_names[s]);
+		json_int(w, (long long)counts[s]);
+	}
+	json_end_object(w);
+	json_key(w, "findings");
+	json_begin_array(w);
+}
+
+static void write_tail(struct json_writer *w)
+{
+	json_end_array(w);
+	json_end_object(w);
+	json_writer_finish(w);
+}
+
+/* Sorted, the findings' strings are read in no order the hardware could
+ * guess: ask for those of a later one now. */
+static inline void prefetch_finding(const struct cvt_report *r, size_t i)
+{
+	if (i + 4 < r->n_findings) {
+		const struct cvt_finding *later = &r->findings[i + 4];
+		__builtin_prefetch(later->key);
+		__builtin_prefetch(later->id);
+		__builtin_prefetch(later->title);
+		__builtin_prefetch(later->locations);
+	}
+}
+
 int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 			     int (*flush)(void *ctx, const char *data, size_t len), void *ctx)
 {
 	struct json_writer w;
 	json_writer_init(&w, out, 2);
-	json_begin_object(&w);
-	json_key(&w, "schema");
-	json_string(&w, "cvetrail/report/1");
-	json_key(&w, "artifact");
-	json_begin_object(&w);
-	json_key(&w, "name");
-	json_string(&w, r->artifact_name);
-	json_key(&w, "type");
-	json_string(&w, r->artifact_type);
-	json_key(&w, "os");
-	json_string(&w, r->os);
-	json_end_object(&w);
-	json_key(&w, "scanner");
-	json_begin_object(&w);
-	json_key(&w, "name");
-	json_string(&w, r->scanner_name);
-	json_key(&w, "results");
-	json_int(&w, (long long)r->results);
-	json_end_object(&w);
-	json_key(&w, "summary");
-	size_t counts[CVT_SEV_COUNT] = {0};
-	for (size_t i = 0; i < r->n_findings; i++)
-		counts[r->findings[i].severity]++;
-	json_begin_object(&w);
-	for (int s = CVT_SEV_COUNT - 1; s >= 0; s--) {
-		json_key(&w, severity_names[s]);
-		json_int(&w, (long long)counts[s]);
-	}
-	json_end_object(&w);
-	json_key(&w, "findings");
-	json_begin_array(&w);
+	write_head(&w, r);
 	for (size_t i = 0; i < r->n_findings; i++) {
-		/* Sorted, the findings' strings are read in no order the
-		 * hardware could guess: ask for those of a later one now. */
-		if (i + 4 < r->n_findings) {
-			const struct cvt_finding *later = &r->findings[i + 4];
-			__builtin_prefetch(later->key);
-			__builtin_prefetch(later->id);
-			__builtin_prefetch(later->title);
-			__builtin_prefetch(later->locations);
-		}
+		prefetch_finding(r, i);
 		put_finding(json_raw_begin(&w), &r->findings[i]);
 		json_raw_end(&w);
 		/* The writer keeps no state in the buffer, so it can be emptied between findings. */
@@ -439,9 +518,7 @@ int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 			sb_reset(out);
 		}
 	}
-	json_end_array(&w);
-	json_end_object(&w);
-	json_writer_finish(&w);
+	write_tail(&w);
 	if (flush && out->len) {
 		int rc = flush(ctx, out->buf, out->len);
 		if (rc < 0)
@@ -449,4 +526,97 @@ int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 		sb_reset(out);
 	}
 	return 0;
+}
+
+/* What json_raw_begin puts before a finding (the findings array is at depth
+ * 2, indented by 2): test_report checks the parallel writer's bytes. */
+static const char first_separator[] = "\n    ", separator[] = ",\n    ";
+
+typedef int (*write_at_fn)(void *ctx, uint64_t offset, const char *data, size_t len);
+
+/* The second half of the findings, written by a second thread. */
+struct write_half {
+	const struct cvt_report *r;
+	size_t from;        /* its first finding */
+	uint64_t start;     /* out: its offset (where the first half ends) */
+	uint64_t end;       /* out: the offset after it */
+	write_at_fn write_at;
+	void *ctx;
+	int rc;
+};
+
+static void *write_second_half(void *arg)
+{
+	struct write_half *h = arg;
+	const struct cvt_report *r = h->r;
+	struct strbuf out = STRBUF_INIT;
+	uint64_t at = h->start;
+	for (size_t i = 0; i < h->from; i++)
+		at += (i ? sizeof separator : sizeof first_separator) - 1 + finding_size(&r->findings[i]);
+	h->start = at;
+	sb_grow(&out, REPORT_WRITE_CHUNK + 4096);
+	for (size_t i = h->from; i < r->n_findings; i++) {
+		prefetch_finding(r, i);
+		sb_add(&out, separator, sizeof separator - 1);
+		put_finding(&out, &r->findings[i]);
+		if (out.len >= REPORT_WRITE_CHUNK || i + 1 == r->n_findings) {
+			if ((h->rc = h->write_at(h->ctx, at, out.buf, out.len)) < 0)
+				break;
+			at += out.len;
+			sb_reset(&out);
+		}
+	}
+	h->end = at;
+	sb_release(&out);
+	return NULL;
+}
+
+int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_at_fn write_at,
+			void *ctx)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct json_writer w;
+	struct write_half half = {.r = r, .from = r->n_findings / 2, .write_at = write_at, .ctx = ctx};
+	pthread_t thread;
+	uint64_t at = 0;
+	int rc = 0, threaded = 0;
+
+	json_writer_init(&w, &out, 2);
+	write_head(&w, r);
+	if (r->n_findings >= 2 && r->n_findings >= parallel_min) {
+		half.start = out.len;
+		threaded = pthread_create(&thread, NULL, write_second_half, &half) == 0;
+	}
+	size_t upto = threaded ? half.from : r->n_findings;
+	for (size_t i = 0; i < upto; i++) {
+		prefetch_finding(r, i);
+		put_finding(json_raw_begin(&w), &r->findings[i]);
+		json_raw_end(&w);
+		if (out.len >= REPORT_WRITE_CHUNK) {
+			if ((rc = write_at(ctx, at, out.buf, out.len)) < 0)
+				break;
+			at += out.len;
+			sb_reset(&out);
+		}
+	}
+	if (rc == 0 && out.len) {
+		rc = write_at(ctx, at, out.buf, out.len);
+		at += out.len;
+		sb_reset(&out);
+	}
+	if (threaded) {
+		pthread_join(thread, NULL);
+		if (rc == 0)
+			rc = half.rc;
+		/* The two halves meet exactly, or nothing is claimed written. */
+		if (rc == 0 && at != half.start)
+			rc = CVT_REPORT_HALVES_APART;
+		at = half.end;
+	}
+	if (rc == 0) {
+		write_tail(&w);
+		rc = write_at(ctx, at, out.buf, out.len);
+	}
+	sb_release(&out);
+	return rc;
 }

@@ -2,6 +2,7 @@
 #define CVT_REPORT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "arena.h"
 #include "error.h"
@@ -94,6 +95,21 @@ void cvt_report_write(const struct cvt_report *r, struct strbuf *out);
  */
 int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 			     int (*flush)(void *ctx, const char *data, size_t len), void *ctx);
+
+/*
+ * The same, for an output that can be written at any offset (a file):
+ * `write_at` is handed each piece with its offset. From `parallel_min`
+ * findings on, the second half of the findings is laid out by a second
+ * thread, at the offset the first half's length gives, so write_at may be
+ * called from two threads at once (on ranges apart). Returns 0, or the
+ * first negative return of write_at, or CVT_REPORT_HALVES_APART if the
+ * halves would not meet (a bug: nothing may then be claimed written).
+ */
+#define CVT_REPORT_PARALLEL_MIN 20000
+#define CVT_REPORT_HALVES_APART (-65536)
+int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min,
+			int (*write_at)(void *ctx, uint64_t offset, const char *data, size_t len),
+			void *ctx);
 
 enum cvt_severity cvt_severity_parse(const char *s); /* case-insensitive; Negligible -> LOW; else UNKNOWN */
 const char *cvt_severity_name(enum cvt_severity s);  /* "CRITICAL" ... "UNKNOWN" */

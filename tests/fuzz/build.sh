@@ -14,7 +14,7 @@ SAN="-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-poin
 # JSON_STREAM_WINDOW: the streaming reader's read window, tiny here so that
 # fuzz inputs (a few KB) cross its boundaries.
 CFLAGS="-g -O1 -std=c17 -D_GNU_SOURCE -DJSON_STREAM_WINDOW=256 -Isrc/lib $(pkg-config --cflags libgit2 2>/dev/null || true)"
-LIBS=$(pkg-config --libs libgit2 2>/dev/null || true)
+LIBS="$(pkg-config --libs libgit2 2>/dev/null || true) -pthread"
 
 die() {
 	echo "fuzz build: $*" >&2

@@ -10,7 +10,9 @@
  *  - an accepted input gives byte for byte the same canonical report.
  * The stream's own validity claim is checked apart too: when
  * json_stream_open and json_stream_finish both succeed, the text is valid
- * JSON for json_parse. The fuzz build shrinks the stream's read window
+ * JSON for json_parse. The stream is also read on two threads whatever
+ * the size (shape_load_streamed with a worker from 1 byte on), which must
+ * give the same report or give up. The fuzz build shrinks the stream's read window
  * (tests/fuzz/build.sh) so that small inputs cross its boundaries.
  */
 #include <stdint.h>
@@ -22,6 +24,7 @@
 
 #include "error.h"
 #include "ingest.h"
+#include "ingest/shape.h"
 #include "json.h"
 #include "json_stream.h"
 #include "report.h"
@@ -131,6 +134,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    memcmp(out_streamed.buf, out_whole.buf, out_whole.len) != 0)
 			fail("the file and the same bytes in memory give different reports", NULL);
 	}
+	struct cvt_report two_threads;
+	cvt_report_init(&two_threads);
+	if (size && shape_load_streamed(&two_threads, path, 1) == 0) {
+		if (rc_whole < 0)
+			fail("read on two threads, a text refused whole is accepted", NULL);
+		sb_reset(&out_streamed);
+		cvt_report_write(&two_threads, &out_streamed);
+		if (!out_whole.len)
+			cvt_report_write(&whole, &out_whole);
+		if (out_streamed.len != out_whole.len ||
+		    memcmp(out_streamed.buf, out_whole.buf, out_whole.len) != 0)
+			fail("read on two threads, the file gives another report", NULL);
+	}
+	cvt_report_release(&two_threads);
 	sb_release(&out_streamed);
 	sb_release(&out_whole);
 	cvt_report_release(&streamed);

@@ -3,6 +3,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "arena.h"
 #include "harness.h"
 #include "json_stream.h"
 
@@ -388,7 +389,7 @@ static void test_consumer(void)
 	static const size_t expect_taken[] = {6, 2, 1};
 	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
 		struct taken t = {0};
-		struct json_stream_consumer consumer = {"Vulnerabilities", take, &t};
+		struct json_stream_consumer consumer = {.array_key = "Vulnerabilities", .element = take, .ctx = &t};
 		struct opened plain, o;
 		struct strbuf sb = STRBUF_INIT;
 		open_text(&plain, texts[i]);
@@ -444,7 +445,7 @@ static void test_consumer_errors(void)
 	};
 	for (size_t i = 0; i < sizeof malformed / sizeof malformed[0]; i++) {
 		struct taken t = {0};
-		struct json_stream_consumer consumer = {"Vulnerabilities", take, &t};
+		struct json_stream_consumer consumer = {.array_key = "Vulnerabilities", .element = take, .ctx = &t};
 		struct opened o;
 		open_len_consuming(&o, malformed[i], strlen(malformed[i]), &consumer);
 		int rc = o.rc;
@@ -457,7 +458,7 @@ static void test_consumer_errors(void)
 		close_opened(&o);
 	}
 	static const char text[] = "{\"Results\":[{\"Vulnerabilities\":[1,2,3]}]}";
-	struct json_stream_consumer consumer = {"Vulnerabilities", refuse, NULL};
+	struct json_stream_consumer consumer = {.array_key = "Vulnerabilities", .element = refuse};
 	struct opened o;
 	open_len_consuming(&o, text, strlen(text), &consumer);
 	CHECK(o.rc == CVT_EINVAL);
@@ -496,7 +497,7 @@ static void test_consumer_large(void)
 
 	/* Every element taken, in order: only the first 64 are kept. */
 	struct taken t = {0};
-	struct json_stream_consumer consumer = {"Vulnerabilities", take, &t};
+	struct json_stream_consumer consumer = {.array_key = "Vulnerabilities", .element = take, .ctx = &t};
 	struct opened o, plain;
 	struct strbuf sb = STRBUF_INIT;
 	open_len_consuming(&o, text.buf, text.len, &consumer);
@@ -536,6 +537,215 @@ static void test_consumer_large(void)
 	sb_release(&text);
 }
 
+/*
+ * A consumer that keeps every element it is handed, by index, written
+ * compact; it can fork a worker of its own kind (json_stream_consumer.fork).
+ */
+struct collected {
+	struct strbuf *text; /* by index; NULL buf: never handed */
+	size_t alloc, handed;
+	size_t forks, joins, adopted;
+};
+
+static void collected_put(struct collected *c, size_t index, struct strbuf *moved)
+{
+	if (index >= c->alloc) {
+		size_t alloc = c->alloc ? c->alloc : 64;
+		while (alloc <= index)
+			alloc *= 2;
+		c->text = cvt_realloc_array(c->text, alloc, sizeof *c->text);
+		for (size_t i = c->alloc; i < alloc; i++)
+			sb_init(&c->text[i], 0);
+		c->alloc = alloc;
+	}
+	sb_release(&c->text[index]);
+	c->text[index] = *moved;
+	sb_init(moved, 0);
+}
+
+static int collect(void *ctx, size_t index, const struct json_value *element, struct cvt_error *err)
+{
+	struct collected *c = ctx;
+	struct strbuf sb = STRBUF_INIT;
+	struct json_writer w;
+	(void)err;
+	json_writer_init(&w, &sb, 0);
+	json_value(&w, element);
+	collected_put(c, index, &sb);
+	c->handed++;
+	return 0;
+}
+
+static void collected_release(struct collected *c)
+{
+	for (size_t i = 0; i < c->alloc; i++)
+		sb_release(&c->text[i]);
+	free(c->text);
+	memset(c, 0, sizeof *c);
+}
+
+static void *collect_fork(void *ctx)
+{
+	struct collected *c = ctx;
+	c->forks++;
+	return cvt_calloc(1, sizeof(struct collected));
+}
+
+static void collect_adopt(void *ctx, void *worker_ctx, size_t from, size_t to)
+{
+	struct collected *c = ctx, *w = worker_ctx;
+	CHECK(from < w->alloc && w->text[from].len);
+	if (from < w->alloc) {
+		collected_put(c, to, &w->text[from]);
+		c->adopted++;
+	}
+}
+
+static void collect_join(void *ctx, void *worker_ctx)
+{
+	struct collected *c = ctx, *w = worker_ctx;
+	c->joins++;
+	collected_release(w);
+	free(w);
+}
+
+/*
+ * A report-like text of `n` elements over four lists, with what could fool
+ * the worker looking for elements in the middle of it: objects whose first
+ * key is VulnerabilityID nested inside elements, the same text escaped in
+ * strings, elements that are no objects or do not start with that key,
+ * blanks of every kind, and an element bigger than the read window.
+ */
+static void add_worker_text(struct strbuf *t, size_t n, int compact, unsigned seed)
+{
+	const char *sep = compact ? "" : "\n  ";
+	sb_addstr(t, "{\"SchemaVersion\":2,\"Results\":[");
+	for (size_t r = 0; r < 4; r++) {
+		sb_addf(t, "%s{\"Target\":\"t%zu\",\"Vulnerabilities\":[%s", r ? "," : "", r, sep);
+		for (size_t i = 0; i < n / 4; i++) {
+			if (i)
+				sb_addstr(t, compact ? "," : i % 3 ? ",\n  " : " ,\r\n\t");
+			if (i % 19 == 9) {
+				sb_addstr(t, i % 2 ? "12.5e1" : "\"a string element\"");
+				continue;
+			}
+			sb_addf(t, "{%s", sep);
+			if (i % 11 == 5)
+				sb_addstr(t, "\"PkgName\":\"first\",");
+			sb_addf(t, "\"VulnerabilityID\"%s:%s\"CVE-%zu-%zu\",\"Title\":", i % 4 ? "" : " ",
+				compact ? "" : " ", r, i);
+			add_tricky_string(t, &seed);
+			if (i % 13 == 7)
+				sb_addstr(t, ",\"Nested\":[{\"VulnerabilityID\":\"inner\",\"x\":[1,"
+					     "{\"VulnerabilityID\" :2}]}, {\"VulnerabilityID\":3}]");
+			if (i % 17 == 3)
+				sb_addstr(t, ",\"Fake\":\"],[{\\\"VulnerabilityID\\\": 1}, "
+					     "{\\\"VulnerabilityID\\\":\\\"x\\\"}\"");
+			if (r == 3 && i == n / 8) {
+				sb_addstr(t, ",\"Description\":\"");
+				for (size_t k = 0; k < 40000; k++)
+					sb_addstr(t, "0123456789");
+				sb_addstr(t, "\"");
+			}
+			sb_addf(t, "%s}", sep);
+		}
+		sb_addf(t, "%s]}", sep);
+	}
+	sb_addstr(t, "]}\n");
+}
+
+/* Opens `text` with a collecting consumer: on two threads when `parallel`. */
+static int open_collected(struct opened *o, const struct strbuf *text, struct collected *c,
+			  int parallel)
+{
+	struct json_stream_consumer consumer = {.array_key = "Vulnerabilities", .element = collect,
+						.ctx = c};
+	if (parallel) {
+		consumer.fork = collect_fork;
+		consumer.adopt = collect_adopt;
+		consumer.join = collect_join;
+		consumer.first_key = "VulnerabilityID";
+		consumer.parallel_min = 1;
+	}
+	open_len_consuming(o, text->buf, text->len, &consumer);
+	int rc = o->rc;
+	if (rc == 0)
+		rc = json_stream_finish(&o->s, &o->err);
+	return rc;
+}
+
+/* The worker's elements are the ones the scan alone takes, at the same indexes. */
+static void test_worker(void)
+{
+	for (int compact = 0; compact < 2; compact++) {
+		struct strbuf text = STRBUF_INIT;
+		add_worker_text(&text, 8000, compact, 11u + (unsigned)compact);
+		struct collected one = {0}, two = {0};
+		struct opened o1, o2;
+		CHECK(open_collected(&o1, &text, &one, 0) == 0);
+		CHECK(open_collected(&o2, &text, &two, 1) == 0);
+		CHECK(one.forks == 0 && o1.s.n_adopted == 0);
+		/* The worker ran, and most of the second half came from it. */
+		CHECK(two.forks == 1 && two.joins == 1);
+		CHECK(o2.s.n_adopted == two.adopted);
+		CHECK(two.adopted > 8000 / 4);
+		CHECK(o2.s.n_slices == o1.s.n_slices);
+		CHECK(reassembles(&o2.s, text.buf, text.len));
+		CHECK(two.alloc >= o1.s.n_slices && one.alloc >= o1.s.n_slices);
+		size_t differ = 0;
+		for (size_t i = 0; i < o1.s.n_slices && i < two.alloc && i < one.alloc; i++)
+			if (!one.text[i].len || one.text[i].len != two.text[i].len ||
+			    memcmp(one.text[i].buf, two.text[i].buf, one.text[i].len) != 0)
+				differ++;
+		CHECK(differ == 0);
+		collected_release(&one);
+		collected_release(&two);
+		close_opened(&o1);
+		close_opened(&o2);
+		sb_release(&text);
+	}
+}
+
+/* A text broken in its second half fails on two threads as on one, and a
+ * change that keeps it valid gives the same elements. */
+static void test_worker_broken(void)
+{
+	struct strbuf text = STRBUF_INIT;
+	add_worker_text(&text, 2000, 0, 5);
+	static const char *const bytes[] = {"}", "]", ",", "\"", "{", "[", " ", "\\", "x", "\x01"};
+	unsigned seed = 3;
+	for (size_t k = 0; k < 60; k++) {
+		struct strbuf bad = STRBUF_INIT;
+		seed = seed * 1103515245u + 12345u;
+		size_t at = text.len / 2 + (seed >> 8) % (text.len / 2);
+		sb_add(&bad, text.buf, at);
+		if (k % 3 == 0) {
+			/* cut short */
+		} else {
+			sb_addstr(&bad, bytes[(seed >> 4) % (sizeof bytes / sizeof bytes[0])]);
+			sb_add(&bad, text.buf + at + (k % 3 == 1), text.len - at - (k % 3 == 1));
+		}
+		struct collected one = {0}, two = {0};
+		struct opened o1, o2;
+		int rc1 = open_collected(&o1, &bad, &one, 0);
+		int rc2 = open_collected(&o2, &bad, &two, 1);
+		CHECK((rc1 < 0) == (rc2 < 0));
+		if (rc1 == 0 && rc2 == 0) {
+			CHECK(o1.s.n_slices == o2.s.n_slices);
+			for (size_t i = 0; i < o1.s.n_slices && i < one.alloc && i < two.alloc; i++)
+				CHECK(one.text[i].len == two.text[i].len &&
+				      memcmp(one.text[i].buf, two.text[i].buf, one.text[i].len) == 0);
+		}
+		collected_release(&one);
+		collected_release(&two);
+		close_opened(&o1);
+		close_opened(&o2);
+		sb_release(&bad);
+	}
+	sb_release(&text);
+}
+
 TEST_MAIN("json_stream", TEST(test_schema2), TEST(test_legacy_and_key_order), TEST(test_canonical),
 	  TEST(test_not_streamed), TEST(test_malformed), TEST(test_large),
-	  TEST(test_consumer), TEST(test_consumer_errors), TEST(test_consumer_large))
+	  TEST(test_consumer), TEST(test_consumer_errors), TEST(test_consumer_large),
+	  TEST(test_worker), TEST(test_worker_broken))

@@ -1,3 +1,6 @@
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,5 +218,91 @@ static void test_layout_is_the_writers(void)
 	cvt_report_release(&r);
 }
 
+/* A file in memory for cvt_report_write_at: pieces land at their offsets. */
+struct placed {
+	char *buf;
+	size_t len, alloc;
+	pthread_mutex_t lock;
+	size_t calls, fail_at; /* fail_at: the call that fails with -EIO (0: none) */
+};
+
+static int place_at(void *ctx, uint64_t offset, const char *data, size_t len)
+{
+	struct placed *p = ctx;
+	pthread_mutex_lock(&p->lock);
+	int rc = 0;
+	if (++p->calls == p->fail_at) {
+		rc = -EIO;
+	} else {
+		if (offset + len > p->alloc) {
+			p->alloc = (size_t)(offset + len) * 2;
+			p->buf = realloc(p->buf, p->alloc);
+		}
+		memcpy(p->buf + offset, data, len);
+		if (offset + len > p->len)
+			p->len = (size_t)(offset + len);
+	}
+	pthread_mutex_unlock(&p->lock);
+	return rc;
+}
+
+/* A report of `n` findings, with text that needs escaping of every kind. */
+static void build_many(struct cvt_report *r, size_t n)
+{
+	static const char *const titles[] = {"plain", "a \"quoted\" \\ title\twith\ncontrols\x01\x1f\x7f",
+					     "\xc3\xa9t\xc3\xa9 \xe2\x80\xae", "", "x"};
+	cvt_report_init(r);
+	r->scanner_name = "trivy";
+	r->artifact_name = "img";
+	for (size_t i = 0; i < n; i++) {
+		char id[32], purl[48];
+		snprintf(id, sizeof id, "CVE-2024-%zu", i);
+		snprintf(purl, sizeof purl, "pkg:deb/debian/p%zu", i % 97);
+		struct cvt_finding *f = add(r, arena_strdup(&r->arena, id), arena_strdup(&r->arena, purl),
+					    (enum cvt_severity)(i % CVT_SEV_COUNT), "img (debian 12)",
+					    i % 3 ? "1.0" : NULL, i % 2 ? "1.1" : NULL);
+		f->title = titles[i % 5];
+		f->cvss = i % 4 ? "7.5" : NULL;
+		f->status = i % 2 ? "fixed" : "affected";
+		if (i % 6 == 1)
+			cvt_finding_add_alias(r, f, "GHSA-\"x\"");
+	}
+	cvt_report_finish(r);
+}
+
+/* Written on two threads at offsets, the report is the one written in order. */
+static void test_write_at_two_threads(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 3, 10, 4000};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		struct cvt_report r;
+		struct strbuf want = STRBUF_INIT;
+		build_many(&r, sizes[k]);
+		cvt_report_write(&r, &want);
+		for (size_t parallel_min = 0; parallel_min < 2; parallel_min++) {
+			struct placed p = {0};
+			pthread_mutex_init(&p.lock, NULL);
+			/* 0: from the first finding on; 1 << 30: never (one thread) */
+			CHECK(cvt_report_write_at(&r, parallel_min ? 1u << 30 : 1, place_at, &p) == 0);
+			CHECK(p.len == want.len && memcmp(p.buf, want.buf, want.len) == 0);
+			free(p.buf);
+			pthread_mutex_destroy(&p.lock);
+		}
+		sb_release(&want);
+		cvt_report_release(&r);
+	}
+	/* A failed write is the result, from either thread. */
+	struct cvt_report r;
+	build_many(&r, 4000);
+	for (size_t fail_at = 1; fail_at <= 4; fail_at++) {
+		struct placed p = {.fail_at = fail_at};
+		pthread_mutex_init(&p.lock, NULL);
+		CHECK(cvt_report_write_at(&r, 1, place_at, &p) == -EIO);
+		free(p.buf);
+		pthread_mutex_destroy(&p.lock);
+	}
+	cvt_report_release(&r);
+}
+
 TEST_MAIN("report", TEST(test_layout_is_the_writers), TEST(test_merge_by_key), TEST(test_order_independent_output),
-	  TEST(test_aliases_sorted_unique), TEST(test_severity_names))
+	  TEST(test_aliases_sorted_unique), TEST(test_severity_names), TEST(test_write_at_two_threads))

@@ -52,7 +52,7 @@ int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_e
  * went wrong. Reading whole then gives the exact error (message, line,
  * column, byte offset) that the position-less stream cannot.
  */
-static int load_streamed(struct cvt_report *r, const char *path)
+int shape_load_streamed(struct cvt_report *r, const char *path, uint64_t parallel_min)
 {
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct json_stream s;
@@ -71,10 +71,12 @@ static int load_streamed(struct cvt_report *r, const char *path)
 	 * format turns out to be, what the scan took of them is then used or
 	 * left. */
 	shape_trivy_stream_init(&trivy, r);
+	trivy.consumer.parallel_min = parallel_min;
 	rc = json_stream_open_consuming(&s, fd, &trivy.consumer, &err);
 	if (rc == 0) {
 		switch (cvt_detect_format(s.root)) {
 		case CVT_FORMAT_CANONICAL:
+			r->n_findings = 0; /* what the Trivy consumer took is not this report's */
 			rc = shape_ingest_canonical(r, s.root, &s, &err);
 			break;
 		case CVT_FORMAT_TRIVY:
@@ -101,7 +103,7 @@ static int load_streamed(struct cvt_report *r, const char *path)
 
 int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *err)
 {
-	if (strcmp(path, "-") != 0 && load_streamed(r, path) == 0) {
+	if (strcmp(path, "-") != 0 && shape_load_streamed(r, path, SHAPE_TRIVY_PARALLEL_MIN) == 0) {
 		cvt_error_set_file(err, path);
 		return CVT_OK;
 	}

@@ -119,7 +119,20 @@ struct shape_trivy_stream {
 	size_t n_taken, taken_alloc;
 	struct json_stream_consumer consumer;
 };
+/* Files from this size on are read on two cores (json_stream_consumer.fork):
+ * below it, starting a thread costs more than it saves. */
+#ifndef SHAPE_TRIVY_PARALLEL_MIN
+#define SHAPE_TRIVY_PARALLEL_MIN (8u << 20)
+#endif
 void shape_trivy_stream_init(struct shape_trivy_stream *t, struct cvt_report *r);
+
+/*
+ * cvt_load_report's path for a regular file, read as a stream, with a
+ * second thread from `parallel_min` bytes on (0: never). Returns 0 when `r`
+ * is loaded, 1 when the file must be read whole instead. Tests use it to
+ * have small files read on two threads.
+ */
+int shape_load_streamed(struct cvt_report *r, const char *path, uint64_t parallel_min);
 void shape_trivy_stream_release(struct shape_trivy_stream *t);
 
 /* Builds f->key = "<id> <purl>" in the report's arena. */

@@ -200,17 +200,21 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 
 /*
  * Vulnerabilities taken during the scan of a stream (shape.h). A taken one
- * went through the checks of add_vulnerability and holds what they kept;
- * its result's target and package type are added once the skeleton is read.
+ * went through the checks of add_vulnerability and is already a finding of
+ * the stream's report, with all it kept; its result's target and package
+ * type (purl, key, location) are added once the skeleton is read. Findings
+ * whose element the skeleton never reaches (a vulnerability list outside a
+ * package result) are dropped before the report is finished: they have no
+ * key yet.
  */
 enum taken_state {
 	TAKEN_NOT,      /* not taken: read it again (an error to report, or not seen) */
-	TAKEN_FINDING,  /* `finding` lacks only its purl, key and location */
+	TAKEN_FINDING,  /* r->findings[finding] lacks only its purl, key and location */
 	TAKEN_NOTHING,  /* no VulnerabilityID: not a finding */
 };
 
 struct trivy_taken {
-	struct cvt_finding finding;
+	size_t finding; /* in the stream's report */
 	const char *purl_given;
 	const char *pkg_path;
 	enum taken_state state;
@@ -341,8 +345,8 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 			return 0;
 
 	struct cvt_report *r = t->r;
-	struct cvt_finding *f = &tk->finding;
-	memset(f, 0, sizeof *f);
+	struct cvt_finding *f = cvt_report_add(r);
+	tk->finding = r->n_findings - 1;
 	f->id = shape_keep(&t->strings, id);
 	f->pkg_name = shape_keep(&t->strings, name);
 	f->severity = cvt_severity_parse(severity);
@@ -365,6 +369,48 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	return 0;
 }
 
+/* The worker thread's context (json_stream_consumer.fork): a stream of its
+ * own, whose strings live in an arena of its own until the join. */
+struct trivy_worker {
+	struct shape_trivy_stream t; /* first: the context handed around */
+	struct cvt_report own;
+};
+
+static void *trivy_fork(void *ctx)
+{
+	(void)ctx;
+	struct trivy_worker *w = cvt_calloc(1, sizeof *w);
+	cvt_report_init(&w->own);
+	shape_trivy_stream_init(&w->t, &w->own);
+	return &w->t;
+}
+
+static void trivy_adopt(void *ctx, void *worker_ctx, size_t from, size_t to)
+{
+	struct shape_trivy_stream *t = ctx;
+	const struct shape_trivy_stream *w = worker_ctx;
+	struct trivy_taken *tk = taken_slot(t, to);
+	tk->state = TAKEN_NOT;
+	if (from >= w->n_taken)
+		return;
+	*tk = w->taken[from];
+	if (tk->state == TAKEN_FINDING) {
+		struct cvt_finding *f = cvt_report_add(t->r);
+		*f = w->r->findings[tk->finding];
+		tk->finding = t->r->n_findings - 1;
+	}
+}
+
+static void trivy_join(void *ctx, void *worker_ctx)
+{
+	struct shape_trivy_stream *t = ctx;
+	struct trivy_worker *w = worker_ctx;
+	arena_adopt(&t->r->arena, &w->own.arena);
+	shape_trivy_stream_release(&w->t);
+	cvt_report_release(&w->own);
+	free(w);
+}
+
 void shape_trivy_stream_init(struct shape_trivy_stream *t, struct cvt_report *r)
 {
 	memset(t, 0, sizeof *t);
@@ -374,12 +420,17 @@ void shape_trivy_stream_init(struct shape_trivy_stream *t, struct cvt_report *r)
 	t->consumer.array_key = "Vulnerabilities";
 	t->consumer.element = take_vulnerability;
 	t->consumer.ctx = t;
+	t->consumer.fork = trivy_fork;
+	t->consumer.adopt = trivy_adopt;
+	t->consumer.join = trivy_join;
+	t->consumer.first_key = "VulnerabilityID"; /* Trivy writes it first */
+	t->consumer.parallel_min = SHAPE_TRIVY_PARALLEL_MIN;
 }
 
 void shape_trivy_stream_release(struct shape_trivy_stream *t)
 {
 	sb_release(&t->scratch);
-	free(t->taken);
+	cvt_free_large(t->taken);
 	memset(t, 0, sizeof *t);
 }
 
@@ -400,8 +451,7 @@ static void add_taken(struct trivy_ctx *c, const struct trivy_taken *tk, const c
 {
 	if (tk->state != TAKEN_FINDING)
 		return;
-	struct cvt_finding *f = cvt_report_add(c->r);
-	*f = tk->finding;
+	struct cvt_finding *f = &c->r->findings[tk->finding];
 	f->purl = finding_purl(c, tk->purl_given, result_type, f->pkg_name);
 	shape_make_key(&c->strings, f);
 	cvt_finding_add_location(c->r, f, target ? target : "", tk->pkg_path, f->installed_version);
@@ -525,6 +575,17 @@ static int read_metadata(struct trivy_ctx *c, const struct json_value *root)
 	return 0;
 }
 
+/* Drops the findings taken during the scan that no package result claimed
+ * (they have no key). */
+static void drop_unclaimed(struct cvt_report *r)
+{
+	size_t out = 0;
+	for (size_t i = 0; i < r->n_findings; i++)
+		if (r->findings[i].key)
+			r->findings[out++] = r->findings[i];
+	r->n_findings = out;
+}
+
 int cvt_ingest_trivy(struct cvt_report *r, const struct json_value *root, struct cvt_error *err)
 {
 	return shape_ingest_trivy(r, root, NULL, err);
@@ -552,6 +613,7 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 	}
 	if (json_get(root, "ClusterName") || json_get(root, "Resources")) {
 		sb_release(&c.scratch);
+		drop_unclaimed(r);
 		return cvt_ingest_trivy_k8s(r, root, err);
 	}
 	const struct json_value *schema = json_get(root, "SchemaVersion");
@@ -571,11 +633,6 @@ int shape_ingest_trivy(struct cvt_report *r, const struct json_value *root,
 		goto out;
 	if (results) {
 		const char *saved_os = r->os;
-		/* One finding, at most, per vulnerability taken. */
-		if (stream && stream->consumer && stream->consumer->element == take_vulnerability) {
-			const struct shape_trivy_stream *t = stream->consumer->ctx;
-			cvt_report_reserve(r, t->n_taken);
-		}
 		int metadata_says_none = 0;
 		const struct json_value *meta = json_get(root, "Metadata");
 		const struct json_value *os = json_get(meta, "OS");
@@ -592,8 +649,10 @@ out:
 	sb_release(&c.last_given);
 	sb_release(&c.family);
 	sb_release(&c.release);
-	if (rc == 0)
+	if (rc == 0) {
+		drop_unclaimed(r);
 		cvt_report_finish(r);
+	}
 	return rc;
 }
 
