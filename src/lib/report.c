@@ -210,14 +210,90 @@ static void key_prefix(const char *key, uint64_t prefix[2])
 	}
 }
 
-static int cmp_sort_entry(const void *pa, const void *pb)
+static inline int entry_before(const struct sort_entry *a, const struct sort_entry *b)
 {
-	const struct sort_entry *a = pa, *b = pb;
-	/* The prefixes order as strcmp does: bytes unsigned, the end first. */
-	for (int half = 0; half < 2; half++)
-		if (a->prefix[half] != b->prefix[half])
-			return a->prefix[half] < b->prefix[half] ? -1 : 1;
-	return cmp_finding_qsort(a->finding, b->finding);
+	if (a->prefix[0] != b->prefix[0])
+		return a->prefix[0] < b->prefix[0];
+	if (a->prefix[1] != b->prefix[1])
+		return a->prefix[1] < b->prefix[1];
+	return cmp_finding_qsort(a->finding, b->finding) < 0;
+}
+
+/* Merges the sorted runs a[0, mid) and a[mid, n) into out (stable). */
+static void merge_entries(const struct sort_entry *a, size_t mid, size_t n, struct sort_entry *out)
+{
+	size_t i = 0, j = mid, k = 0;
+	while (i < mid && j < n)
+		out[k++] = entry_before(&a[j], &a[i]) ? a[j++] : a[i++];
+	while (i < mid)
+		out[k++] = a[i++];
+	while (j < n)
+		out[k++] = a[j++];
+}
+
+/*
+ * A stable merge sort of the sort entries, its comparison inlined (qsort's
+ * call per comparison was most of the sort): runs of 16 by insertion, then
+ * merges back and forth between `a` and `tmp`. The result is in `a`.
+ */
+static void sort_entries(struct sort_entry *a, size_t n, struct sort_entry *tmp)
+{
+	enum { RUN = 16 };
+	for (size_t lo = 0; lo < n; lo += RUN) {
+		size_t hi = lo + RUN < n ? lo + RUN : n;
+		for (size_t i = lo + 1; i < hi; i++) {
+			struct sort_entry e = a[i];
+			size_t j = i;
+			while (j > lo && entry_before(&e, &a[j - 1])) {
+				a[j] = a[j - 1];
+				j--;
+			}
+			a[j] = e;
+		}
+	}
+	struct sort_entry *from = a, *to = tmp;
+	for (size_t width = RUN; width < n; width *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * width) {
+			size_t mid = lo + width < n ? lo + width : n;
+			size_t hi = lo + 2 * width < n ? lo + 2 * width : n;
+			merge_entries(from + lo, mid - lo, hi - lo, to + lo);
+		}
+		struct sort_entry *swap = from;
+		from = to;
+		to = swap;
+	}
+	if (from != a)
+		memcpy(a, from, n * sizeof *a);
+}
+
+struct sort_half {
+	struct sort_entry *a, *tmp;
+	size_t n;
+};
+
+static void *sort_half_thread(void *arg)
+{
+	struct sort_half *h = arg;
+	sort_entries(h->a, h->n, h->tmp);
+	return NULL;
+}
+
+/* Sorts `order`; returns where the sorted entries are (`order` or `tmp`).
+ * A large report is sorted in two halves on two threads, then merged. */
+static struct sort_entry *sort_findings(struct sort_entry *order, size_t n, struct sort_entry *tmp)
+{
+	enum { PARALLEL_SORT_MIN = 16384 };
+	size_t mid = n / 2;
+	struct sort_half second = {order + mid, tmp + mid, n - mid};
+	pthread_t thread;
+	if (n < PARALLEL_SORT_MIN || pthread_create(&thread, NULL, sort_half_thread, &second) != 0) {
+		sort_entries(order, n, tmp);
+		return order;
+	}
+	sort_entries(order, mid, tmp);
+	pthread_join(thread, NULL);
+	merge_entries(order, mid, n, tmp);
+	return tmp;
 }
 
 void cvt_report_finish(struct cvt_report *r)
@@ -231,22 +307,23 @@ void cvt_report_finish(struct cvt_report *r)
 		key_prefix(f[i].key, order[i].prefix);
 		order[i].finding = &f[i];
 	}
-	qsort(order, n, sizeof *order, cmp_sort_entry);
+	struct sort_entry *tmp = cvt_realloc_large(NULL, 0, n, sizeof *tmp);
+	struct sort_entry *sorted = sort_findings(order, n, tmp);
 	/*
 	 * The findings move into their sorted places in the array itself (a
 	 * second array would be as much fresh memory again): each cycle of
 	 * the permutation is followed once, `finding` cleared where done.
 	 */
 	for (size_t i = 0; i < n; i++) {
-		if (!order[i].finding || order[i].finding == &f[i]) {
-			order[i].finding = NULL;
+		if (!sorted[i].finding || sorted[i].finding == &f[i]) {
+			sorted[i].finding = NULL;
 			continue;
 		}
 		struct cvt_finding first = f[i];
 		size_t at = i;
 		for (;;) {
-			size_t from = (size_t)(order[at].finding - f);
-			order[at].finding = NULL;
+			size_t from = (size_t)(sorted[at].finding - f);
+			sorted[at].finding = NULL;
 			if (from == i) {
 				f[at] = first;
 				break;
@@ -256,6 +333,7 @@ void cvt_report_finish(struct cvt_report *r)
 		}
 	}
 	cvt_free_large(order);
+	cvt_free_large(tmp);
 	for (size_t i = 0; i < n; i++) {
 		if (out && !strcmp(f[out - 1].key, f[i].key)) {
 			merge_into(r, &f[out - 1], &f[i]);
