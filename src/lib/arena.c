@@ -98,6 +98,25 @@ static void advise_huge(void *base, size_t len)
 #endif
 }
 
+/*
+ * `size` bytes (a multiple of HUGE_PAGE) mapped at an address that is a
+ * multiple of HUGE_PAGE: only whole aligned 2 MiB ranges can be huge pages.
+ */
+static void *map_huge(size_t size)
+{
+	size_t span = size + HUGE_PAGE;
+	char *p = mmap(NULL, span, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		cvt_oom();
+	char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+	if (a > p)
+		munmap(p, (size_t)(a - p));
+	if (p + span > a + size)
+		munmap(a + size, (size_t)(p + span - (a + size)));
+	advise_huge(a, size);
+	return a;
+}
+
 void *cvt_realloc_large(void *p, size_t old_size, size_t count, size_t size)
 {
 	if (size && count > SIZE_MAX / size)
@@ -116,18 +135,21 @@ void *cvt_realloc_large(void *p, size_t old_size, size_t count, size_t size)
 	if (h && h->mapped_size) {
 		if (mapped <= h->mapped_size)
 			return p;
-		void *q = mremap(h, h->mapped_size, mapped, MREMAP_MAYMOVE);
-		if (q == MAP_FAILED)
-			cvt_oom();
+		/* In place when the addresses after it are free, else its
+		 * pages are moved (not copied) to the start of a new mapping. */
+		void *q = mremap(h, h->mapped_size, mapped, 0);
+		if (q == MAP_FAILED) {
+			q = map_huge(mapped);
+			if (mremap(h, h->mapped_size, h->mapped_size, MREMAP_MAYMOVE | MREMAP_FIXED, q) ==
+			    MAP_FAILED)
+				cvt_oom();
+		}
 		advise_huge(q, mapped);
 		h = q;
 		h->mapped_size = mapped;
 		return h + 1;
 	}
-	void *q = mmap(NULL, mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (q == MAP_FAILED)
-		cvt_oom();
-	advise_huge(q, mapped);
+	void *q = map_huge(mapped);
 	struct large_header *nh = q;
 	nh->mapped_size = mapped;
 	if (h) {

@@ -219,7 +219,7 @@ int cvt_atomic_write_at(struct cvt_atomic_file *f, uint64_t offset, const void *
 	}
 #ifdef SYNC_FILE_RANGE_WRITE
 	/* As in cvt_atomic_write: the disk starts on it now. */
-	if (at - offset >= WRITEBACK_STEP / 4)
+	if (at - offset >= WRITEBACK_STEP / 16)
 		sync_file_range(f->fd, (off_t)offset, (off_t)(at - offset), SYNC_FILE_RANGE_WRITE);
 #endif
 	return 0;

@@ -1338,27 +1338,6 @@ escape:
 	out->len = (size_t)(d - out->buf);
 }
 
-size_t json_escaped_size(const char *s, size_t len)
-{
-	size_t size = len;
-	size_t i = 0;
-#ifdef __SSE2__
-	for (; len - i >= 16; i += 16) {
-		unsigned m = escape_mask(_mm_loadu_si128((const __m128i *)(const void *)(s + i)));
-		while (m) {
-			size += escape_kind[(unsigned char)s[i + (size_t)__builtin_ctz(m)]] == 'u' ? 5 : 1;
-			m &= m - 1;
-		}
-	}
-#endif
-	for (; i < len; i++) {
-		char kind = escape_kind[(unsigned char)s[i]];
-		if (kind)
-			size += kind == 'u' ? 5 : 1;
-	}
-	return size;
-}
-
 void json_escape(struct strbuf *out, const char *s, size_t len)
 {
 	escape_append(out, s, len);

@@ -151,8 +151,6 @@ struct strbuf *json_raw_begin(struct json_writer *w);
 void json_raw_end(struct json_writer *w);
 /* Appends `s` JSON-escaped, without quotes. */
 void json_escape(struct strbuf *out, const char *s, size_t len);
-/* How many bytes json_escape writes for `s`. */
-size_t json_escaped_size(const char *s, size_t len);
 /* Ends the document with a newline when indenting. */
 void json_writer_finish(struct json_writer *w);
 

@@ -401,120 +401,81 @@ static inline char *room(struct strbuf *out, size_t n)
 	return out->buf + out->len;
 }
 
-/* A literal's bytes, copied (or counted) with their length known when compiled. */
-#define PUT(out, size, literal)                                                         \
-	do {                                                                            \
-		if (out) {                                                              \
-			memcpy(room((out), sizeof(literal)), (literal), sizeof(literal) - 1); \
-			(out)->len += sizeof(literal) - 1;                              \
-		} else {                                                                \
-			*(size) += sizeof(literal) - 1;                                 \
-		}                                                                       \
+/* A literal's bytes, copied with its length known when compiled. */
+#define PUT(out, literal)                                             \
+	do {                                                          \
+		memcpy(room((out), sizeof(literal)), (literal), sizeof(literal) - 1); \
+		(out)->len += sizeof(literal) - 1;                    \
 	} while (0)
 
-static inline __attribute__((always_inline)) void put_string(struct strbuf *out, size_t *size,
-							   const char *s)
+static void put_string(struct strbuf *out, const char *s)
 {
 	if (!s) {
-		PUT(out, size, "null");
-		return;
-	}
-	size_t len = strlen(s);
-	if (!out) {
-		*size += 2 + json_escaped_size(s, len);
+		PUT(out, "null");
 		return;
 	}
 	*room(out, 1) = '"';
 	out->len++;
-	json_escape(out, s, len);
+	json_escape(out, s, strlen(s));
 	*room(out, 1) = '"';
 	out->len++;
-}
-
-/* A number's text as written (a CVSS score). */
-static inline __attribute__((always_inline)) void put_number(struct strbuf *out, size_t *size,
-							   const char *text)
-{
-	if (out)
-		sb_addstr(out, text);
-	else
-		*size += strlen(text);
-}
-
-/*
- * One layout, two uses: with `out`, the finding's text is appended to it;
- * without (NULL), only its length is added to `*size`, which is how the
- * parallel writer knows where the second half of the findings goes.
- */
-static inline __attribute__((always_inline)) void lay_finding(struct strbuf *out, size_t *size,
-							    const struct cvt_finding *f)
-{
-	PUT(out, size, "{\n      \"key\": ");
-	put_string(out, size, f->key);
-	PUT(out, size, ",\n      \"id\": ");
-	put_string(out, size, f->id);
-	PUT(out, size, ",\n      \"aliases\": [");
-	for (size_t i = 0; i < f->n_aliases; i++) {
-		if (i)
-			PUT(out, size, ",");
-		PUT(out, size, "\n        ");
-		put_string(out, size, f->aliases[i]);
-	}
-	if (f->n_aliases)
-		PUT(out, size, "\n      ");
-	PUT(out, size, "],\n      \"package\": {\n        \"name\": ");
-	put_string(out, size, f->pkg_name);
-	PUT(out, size, ",\n        \"purl\": ");
-	put_string(out, size, f->purl);
-	PUT(out, size, "\n      },\n      \"severity\": ");
-	put_string(out, size, cvt_severity_name(f->severity));
-	PUT(out, size, ",\n      \"status\": ");
-	put_string(out, size, f->status);
-	PUT(out, size, ",\n      \"installed_version\": ");
-	put_string(out, size, f->installed_version);
-	PUT(out, size, ",\n      \"fixed_version\": ");
-	put_string(out, size, f->fixed_version);
-	PUT(out, size, ",\n      \"cvss\": ");
-	if (f->cvss)
-		put_number(out, size, f->cvss);
-	else
-		PUT(out, size, "null");
-	PUT(out, size, ",\n      \"published\": ");
-	put_string(out, size, f->published);
-	PUT(out, size, ",\n      \"title\": ");
-	put_string(out, size, f->title);
-	PUT(out, size, ",\n      \"url\": ");
-	put_string(out, size, f->url);
-	PUT(out, size, ",\n      \"locations\": [");
-	for (size_t i = 0; i < f->n_locations; i++) {
-		const struct cvt_location *l = &f->locations[i];
-		if (i)
-			PUT(out, size, ",");
-		PUT(out, size, "\n        {\n          \"target\": ");
-		put_string(out, size, l->target);
-		PUT(out, size, ",\n          \"path\": ");
-		put_string(out, size, l->path);
-		PUT(out, size, ",\n          \"version\": ");
-		put_string(out, size, l->version);
-		PUT(out, size, "\n        }");
-	}
-	if (f->n_locations)
-		PUT(out, size, "\n      ");
-	PUT(out, size, "]\n    }");
-	if (out)
-		out->buf[out->len] = '\0';
 }
 
 static void put_finding(struct strbuf *out, const struct cvt_finding *f)
 {
-	lay_finding(out, NULL, f);
-}
-
-static size_t finding_size(const struct cvt_finding *f)
-{
-	size_t size = 0;
-	lay_finding(NULL, &size, f);
-	return size;
+	PUT(out, "{\n      \"key\": ");
+	put_string(out, f->key);
+	PUT(out, ",\n      \"id\": ");
+	put_string(out, f->id);
+	PUT(out, ",\n      \"aliases\": [");
+	for (size_t i = 0; i < f->n_aliases; i++) {
+		if (i)
+			PUT(out, ",");
+		PUT(out, "\n        ");
+		put_string(out, f->aliases[i]);
+	}
+	if (f->n_aliases)
+		PUT(out, "\n      ");
+	PUT(out, "],\n      \"package\": {\n        \"name\": ");
+	put_string(out, f->pkg_name);
+	PUT(out, ",\n        \"purl\": ");
+	put_string(out, f->purl);
+	PUT(out, "\n      },\n      \"severity\": ");
+	put_string(out, cvt_severity_name(f->severity));
+	PUT(out, ",\n      \"status\": ");
+	put_string(out, f->status);
+	PUT(out, ",\n      \"installed_version\": ");
+	put_string(out, f->installed_version);
+	PUT(out, ",\n      \"fixed_version\": ");
+	put_string(out, f->fixed_version);
+	PUT(out, ",\n      \"cvss\": ");
+	if (f->cvss)
+		sb_addstr(out, f->cvss);
+	else
+		PUT(out, "null");
+	PUT(out, ",\n      \"published\": ");
+	put_string(out, f->published);
+	PUT(out, ",\n      \"title\": ");
+	put_string(out, f->title);
+	PUT(out, ",\n      \"url\": ");
+	put_string(out, f->url);
+	PUT(out, ",\n      \"locations\": [");
+	for (size_t i = 0; i < f->n_locations; i++) {
+		const struct cvt_location *l = &f->locations[i];
+		if (i)
+			PUT(out, ",");
+		PUT(out, "\n        {\n          \"target\": ");
+		put_string(out, l->target);
+		PUT(out, ",\n          \"path\": ");
+		put_string(out, l->path);
+		PUT(out, ",\n          \"version\": ");
+		put_string(out, l->version);
+		PUT(out, "\n        }");
+	}
+	if (f->n_locations)
+		PUT(out, "\n      ");
+	PUT(out, "]\n    }");
+	out->buf[out->len] = '\0';
 }
 
 void cvt_report_write(const struct cvt_report *r, struct strbuf *out)
@@ -607,44 +568,80 @@ int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 }
 
 /* What json_raw_begin puts before a finding (the findings array is at depth
- * 2, indented by 2): test_report checks the parallel writer's bytes. */
+ * 2, indented by 2): test_report checks that the pieces give the same bytes. */
 static const char first_separator[] = "\n    ", separator[] = ",\n    ";
 
 typedef int (*write_at_fn)(void *ctx, uint64_t offset, const char *data, size_t len);
 
-/* The second half of the findings, written by a second thread. */
-struct write_half {
+enum { WRITE_PIECE_FINDINGS = 1024 };
+
+/*
+ * The findings written by two threads, in pieces of WRITE_PIECE_FINDINGS:
+ * each thread takes the next piece, lays it out in its own buffer, waits
+ * until the piece before has its place (its end offset), takes the place
+ * after it, and writes there. Nothing is measured twice and nothing is
+ * held but a piece per thread.
+ */
+struct write_pieces {
 	const struct cvt_report *r;
-	size_t from;        /* its first finding */
-	uint64_t start;     /* out: its offset (where the first half ends) */
-	uint64_t end;       /* out: the offset after it */
 	write_at_fn write_at;
 	void *ctx;
-	int rc;
+	size_t n_pieces;
+	size_t next_piece; /* the next piece to take */
+	size_t placed;     /* pieces with a place */
+	uint64_t end;      /* where the last placed piece ends */
+	int rc;            /* the first error */
+	pthread_mutex_t lock;
+	pthread_cond_t placed_more;
 };
 
-static void *write_second_half(void *arg)
+static void *write_pieces_thread(void *arg)
 {
-	struct write_half *h = arg;
-	const struct cvt_report *r = h->r;
+	struct write_pieces *wp = arg;
+	const struct cvt_report *r = wp->r;
 	struct strbuf out = STRBUF_INIT;
-	uint64_t at = h->start;
-	for (size_t i = 0; i < h->from; i++)
-		at += (i ? sizeof separator : sizeof first_separator) - 1 + finding_size(&r->findings[i]);
-	h->start = at;
-	sb_grow(&out, REPORT_WRITE_CHUNK + 4096);
-	for (size_t i = h->from; i < r->n_findings; i++) {
-		prefetch_finding(r, i);
-		sb_add(&out, separator, sizeof separator - 1);
-		put_finding(&out, &r->findings[i]);
-		if (out.len >= REPORT_WRITE_CHUNK || i + 1 == r->n_findings) {
-			if ((h->rc = h->write_at(h->ctx, at, out.buf, out.len)) < 0)
-				break;
-			at += out.len;
-			sb_reset(&out);
+	for (;;) {
+		pthread_mutex_lock(&wp->lock);
+		size_t piece = wp->next_piece++;
+		int stop = wp->rc != 0;
+		pthread_mutex_unlock(&wp->lock);
+		if (stop || piece >= wp->n_pieces)
+			break;
+		size_t from = piece * WRITE_PIECE_FINDINGS;
+		size_t to = from + WRITE_PIECE_FINDINGS < r->n_findings ? from + WRITE_PIECE_FINDINGS
+									  : r->n_findings;
+		sb_reset(&out);
+		for (size_t i = from; i < to; i++) {
+			prefetch_finding(r, i);
+			if (i)
+				sb_add(&out, separator, sizeof separator - 1);
+			else
+				sb_add(&out, first_separator, sizeof first_separator - 1);
+			put_finding(&out, &r->findings[i]);
+		}
+		pthread_mutex_lock(&wp->lock);
+		while (wp->placed < piece && !wp->rc)
+			pthread_cond_wait(&wp->placed_more, &wp->lock);
+		uint64_t at = wp->end;
+		if (!wp->rc) {
+			wp->end += out.len;
+			wp->placed++;
+		}
+		stop = wp->rc != 0;
+		pthread_cond_broadcast(&wp->placed_more);
+		pthread_mutex_unlock(&wp->lock);
+		if (stop)
+			break;
+		int rc = wp->write_at(wp->ctx, at, out.buf, out.len);
+		if (rc < 0) {
+			pthread_mutex_lock(&wp->lock);
+			if (!wp->rc)
+				wp->rc = rc;
+			pthread_cond_broadcast(&wp->placed_more);
+			pthread_mutex_unlock(&wp->lock);
+			break;
 		}
 	}
-	h->end = at;
 	sb_release(&out);
 	return NULL;
 }
@@ -654,47 +651,58 @@ int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_a
 {
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer w;
-	struct write_half half = {.r = r, .from = r->n_findings / 2, .write_at = write_at, .ctx = ctx};
-	pthread_t thread;
-	uint64_t at = 0;
-	int rc = 0, threaded = 0;
+	int rc;
 
 	json_writer_init(&w, &out, 2);
 	write_head(&w, r);
-	if (r->n_findings >= 2 && r->n_findings >= parallel_min) {
-		half.start = out.len;
-		threaded = pthread_create(&thread, NULL, write_second_half, &half) == 0;
-	}
-	size_t upto = threaded ? half.from : r->n_findings;
-	for (size_t i = 0; i < upto; i++) {
-		prefetch_finding(r, i);
-		put_finding(json_raw_begin(&w), &r->findings[i]);
-		json_raw_end(&w);
-		if (out.len >= REPORT_WRITE_CHUNK) {
-			if ((rc = write_at(ctx, at, out.buf, out.len)) < 0)
-				break;
-			at += out.len;
-			sb_reset(&out);
+	if (r->n_findings < parallel_min || !r->n_findings) {
+		/* One thread: the text in order, a megabyte at a time. */
+		uint64_t at = 0;
+		rc = 0;
+		for (size_t i = 0; i < r->n_findings && rc == 0; i++) {
+			prefetch_finding(r, i);
+			put_finding(json_raw_begin(&w), &r->findings[i]);
+			json_raw_end(&w);
+			if (out.len >= REPORT_WRITE_CHUNK) {
+				rc = write_at(ctx, at, out.buf, out.len);
+				at += out.len;
+				sb_reset(&out);
+			}
 		}
+		if (rc == 0) {
+			write_tail(&w);
+			rc = write_at(ctx, at, out.buf, out.len);
+		}
+		sb_release(&out);
+		return rc;
 	}
-	if (rc == 0 && out.len) {
-		rc = write_at(ctx, at, out.buf, out.len);
-		at += out.len;
-		sb_reset(&out);
-	}
-	if (threaded) {
-		pthread_join(thread, NULL);
-		if (rc == 0)
-			rc = half.rc;
-		/* The two halves meet exactly, or nothing is claimed written. */
-		if (rc == 0 && at != half.start)
-			rc = CVT_REPORT_HALVES_APART;
-		at = half.end;
+	struct write_pieces wp = {
+		.r = r,
+		.write_at = write_at,
+		.ctx = ctx,
+		.n_pieces = (r->n_findings + WRITE_PIECE_FINDINGS - 1) / WRITE_PIECE_FINDINGS,
+		.end = out.len,
+	};
+	pthread_mutex_init(&wp.lock, NULL);
+	pthread_cond_init(&wp.placed_more, NULL);
+	rc = write_at(ctx, 0, out.buf, out.len);
+	if (rc == 0) {
+		pthread_t thread;
+		int threaded = pthread_create(&thread, NULL, write_pieces_thread, &wp) == 0;
+		write_pieces_thread(&wp);
+		if (threaded)
+			pthread_join(thread, NULL);
+		rc = wp.rc;
 	}
 	if (rc == 0) {
+		/* The writer's state after the findings is the same whoever wrote them. */
+		json_raw_end(&w);
+		sb_reset(&out);
 		write_tail(&w);
-		rc = write_at(ctx, at, out.buf, out.len);
+		rc = write_at(ctx, wp.end, out.buf, out.len);
 	}
+	pthread_cond_destroy(&wp.placed_more);
+	pthread_mutex_destroy(&wp.lock);
 	sb_release(&out);
 	return rc;
 }
