@@ -316,7 +316,19 @@ static int read_at(int fd, char *buf, size_t len, uint64_t offset, size_t *got)
  * by the same reader, blanks, one ',', blanks, the next element); and it
  * parses only bytes read fresh from the file (parsing changes them in
  * place), so after a run the window is read again.
+ *
+ * The second half is cut in pieces, each read by whichever thread comes
+ * to it first: the worker claims pieces in order from the middle on; the
+ * scan, reaching a piece the worker has not claimed, claims it and reads
+ * it itself, and reaching one the worker has, waits for the worker to be
+ * past the element and adopts the run starting there. A run never goes on
+ * into a piece the worker does not hold, so neither thread waits for more
+ * than the rest of one piece. Everything the two threads share (pieces,
+ * progress, runs, places, gaps, the consumer's contexts) is under `lock`.
  */
+enum piece_owner { PIECE_FREE, PIECE_WORKER, PIECE_SCAN };
+enum { WORKER_PIECES = 16 };
+
 struct worker_place {
 	uint64_t offset, length;
 	size_t gap, gap_len; /* in `gaps`: the text between the previous element and this one */
@@ -332,22 +344,29 @@ struct stream_worker {
 	int running; /* the thread is not joined yet */
 	int cancel;  /* read and written atomically: the scan no longer needs the runs */
 	int fd;
-	uint64_t from; /* runs start at or after this offset */
+	uint64_t from, size, piece_size; /* the pieces cover [from, size) */
 	const struct json_stream_consumer *consumer;
 	void *ctx;
 	struct json_reader reader;
-	struct strbuf needle; /* "first_key" with its quotes */
+	struct strbuf needle;  /* "first_key" with its quotes */
+	struct strbuf pending; /* the worker's: blanks and a comma read since the last element */
 	char *window;
 	size_t window_alloc, window_len;
 	uint64_t window_offset;
 	int window_at_eof;
+
+	pthread_mutex_t lock;
+	pthread_cond_t progressed;
+	unsigned char owner[WORKER_PIECES]; /* enum piece_owner */
+	uint64_t progress; /* every run starting before it is complete */
 	struct worker_place *places;
 	size_t n_places, places_alloc;
 	struct strbuf gaps; /* blanks and commas between the elements of runs, as written */
 	struct worker_run *runs;
 	size_t n_runs, runs_alloc;
-	size_t next_run; /* the scan's place in `runs` */
-	uint64_t resume_at; /* where the scan goes on after the run it adopted */
+	size_t next_run;      /* the scan's place in `runs` */
+	size_t scan_piece;    /* a piece the scan holds (a cache of `owner`), or WORKER_PIECES */
+	uint64_t resume_at;   /* where the scan goes on after the run it adopted */
 };
 
 /* Blanks tolerated around the tokens a run start is recognized by. */
@@ -356,6 +375,38 @@ enum { WORKER_BLANKS = 64, WORKER_BACK = 2 * WORKER_BLANKS + 4 };
 static int worker_cancelled(struct stream_worker *w)
 {
 	return __atomic_load_n(&w->cancel, __ATOMIC_RELAXED);
+}
+
+static size_t piece_of(const struct stream_worker *w, uint64_t at)
+{
+	uint64_t k = (at - w->from) / w->piece_size;
+	return k < WORKER_PIECES ? (size_t)k : WORKER_PIECES - 1;
+}
+
+static uint64_t piece_end(const struct stream_worker *w, size_t k)
+{
+	return k + 1 >= WORKER_PIECES ? w->size : w->from + (uint64_t)(k + 1) * w->piece_size;
+}
+
+/* Whether the worker holds the piece of `at` (claiming it when free). */
+static int worker_holds(struct stream_worker *w, uint64_t at)
+{
+	size_t k = piece_of(w, at);
+	pthread_mutex_lock(&w->lock);
+	if (w->owner[k] == PIECE_FREE)
+		w->owner[k] = PIECE_WORKER;
+	int mine = w->owner[k] == PIECE_WORKER;
+	pthread_mutex_unlock(&w->lock);
+	return mine;
+}
+
+static void worker_progress(struct stream_worker *w, uint64_t at)
+{
+	pthread_mutex_lock(&w->lock);
+	if (at > w->progress)
+		w->progress = at;
+	pthread_cond_broadcast(&w->progressed);
+	pthread_mutex_unlock(&w->lock);
 }
 
 /* Reads the file from `at` into the window, at least `need` bytes unless
@@ -401,7 +452,7 @@ static char *worker_bytes(struct stream_worker *w, uint64_t at, size_t n)
 }
 
 /* The offset of the first non-blank byte at or after `at`, or UINT64_MAX;
- * the blanks are added to `gaps`. */
+ * the blanks are added to `pending`. */
 static uint64_t worker_skip_blanks(struct stream_worker *w, uint64_t at)
 {
 	for (;;) {
@@ -410,7 +461,7 @@ static uint64_t worker_skip_blanks(struct stream_worker *w, uint64_t at)
 			return UINT64_MAX;
 		if (!is_blank(*c))
 			return at;
-		sb_addch(&w->gaps, *c);
+		sb_addch(&w->pending, *c);
 		at++;
 	}
 }
@@ -444,13 +495,13 @@ static int worker_is_run_start(const struct stream_worker *w, size_t i, uint64_t
 	return 1;
 }
 
-/* Finds the next run start at or after `at` (bytes before `at` are not
- * looked at). Returns 1 with `*start`, or 0 when there is none. */
-static int worker_find(struct stream_worker *w, uint64_t at, uint64_t *start)
+/* Finds the first run start at or after `at` and before `limit` (bytes
+ * before `at` are not looked at). Returns 1 with `*start`, or 0. */
+static int worker_find(struct stream_worker *w, uint64_t at, uint64_t limit, uint64_t *start)
 {
 	uint64_t lower = at, cur = at;
 	size_t tail = w->needle.len + WORKER_BLANKS + 1;
-	while (!worker_cancelled(w)) {
+	while (!worker_cancelled(w) && cur < limit) {
 		uint64_t base = cur - lower > WORKER_BACK ? cur - WORKER_BACK : lower;
 		if (worker_load(w, base, 0) < 0)
 			return 0;
@@ -465,7 +516,7 @@ static int worker_find(struct stream_worker *w, uint64_t at, uint64_t *start)
 			if (!w->window_at_eof && w->window_len - i < tail)
 				break; /* read again with the needle's tail in the window */
 			if (worker_is_run_start(w, i, lower, start))
-				return 1;
+				return *start < limit;
 			hay = hit + 1;
 			hay_len = w->window_len - (i + 1);
 		}
@@ -481,29 +532,19 @@ static int worker_find(struct stream_worker *w, uint64_t at, uint64_t *start)
 	return 0;
 }
 
-static void worker_add_place(struct stream_worker *w, uint64_t offset, uint64_t length,
-			     size_t gap)
+/*
+ * Takes the run starting at `start` (in a piece the worker holds). Returns
+ * where it stops; `*next` is the start of the element after it when the run
+ * stopped only because that element is in another piece, else UINT64_MAX.
+ */
+static uint64_t worker_take_run(struct stream_worker *w, uint64_t start, uint64_t *next)
 {
-	if (w->n_places == w->places_alloc) {
-		size_t alloc = w->places_alloc ? w->places_alloc * 2 : 1024;
-		w->places = cvt_realloc_array(w->places, alloc, sizeof *w->places);
-		w->places_alloc = alloc;
-	}
-	w->places[w->n_places].offset = offset;
-	w->places[w->n_places].length = length;
-	w->places[w->n_places].gap = gap;
-	w->places[w->n_places].gap_len = w->gaps.len - gap;
-	w->n_places++;
-}
-
-/* Takes the run starting at `start`; returns where to look for the next. */
-static uint64_t worker_take_run(struct stream_worker *w, uint64_t start)
-{
-	struct worker_run run = {start, start, w->n_places, 0};
-	uint64_t at = start;
-	size_t gap = w->gaps.len;
+	uint64_t at = start, stop = start;
+	size_t piece = piece_of(w, start), first = SIZE_MAX, count = 0;
 	struct cvt_error err = CVT_ERROR_INIT;
 
+	*next = UINT64_MAX;
+	sb_reset(&w->pending);
 	while (!worker_cancelled(w)) {
 		char *p = worker_bytes(w, at, 1);
 		if (!p)
@@ -522,49 +563,90 @@ static uint64_t worker_take_run(struct stream_worker *w, uint64_t start)
 		}
 		if (rc < 0)
 			break;
-		worker_add_place(w, at, used, gap);
-		if (w->consumer->element(w->ctx, w->n_places - 1, root, &err) < 0) {
-			w->n_places--;
-			cvt_error_clear(&err);
-			break;
+		pthread_mutex_lock(&w->lock);
+		rc = w->consumer->element(w->ctx, w->n_places, root, &err);
+		if (rc >= 0) {
+			if (w->n_places == w->places_alloc) {
+				size_t alloc = w->places_alloc ? w->places_alloc * 2 : 1024;
+				w->places = cvt_realloc_array(w->places, alloc, sizeof *w->places);
+				w->places_alloc = alloc;
+			}
+			struct worker_place *pl = &w->places[w->n_places];
+			pl->offset = at;
+			pl->length = used;
+			pl->gap = w->gaps.len;
+			pl->gap_len = w->pending.len;
+			sb_add(&w->gaps, w->pending.buf, w->pending.len);
+			if (first == SIZE_MAX)
+				first = w->n_places;
+			w->n_places++;
 		}
-		run.count++;
+		pthread_mutex_unlock(&w->lock);
+		cvt_error_clear(&err);
+		if (rc < 0)
+			break;
+		count++;
 		at += used;
-		run.stop = at;
+		stop = at;
 		/* The scan's way from one element to the next. */
-		gap = w->gaps.len;
+		sb_reset(&w->pending);
 		uint64_t sep = worker_skip_blanks(w, at);
 		const char *c = sep == UINT64_MAX ? NULL : worker_bytes(w, sep, 1);
 		if (!c || *c != ',')
 			break;
-		sb_addch(&w->gaps, ',');
-		uint64_t next = worker_skip_blanks(w, sep + 1);
-		c = next == UINT64_MAX ? NULL : worker_bytes(w, next, 1);
+		sb_addch(&w->pending, ',');
+		uint64_t after = worker_skip_blanks(w, sep + 1);
+		c = after == UINT64_MAX ? NULL : worker_bytes(w, after, 1);
 		if (!c || *c == ',' || *c == ']')
 			break;
-		at = next;
+		if (piece_of(w, after) != piece) {
+			*next = after;
+			break;
+		}
+		at = after;
 	}
 	cvt_error_release(&err);
-	sb_setlen(&w->gaps, gap); /* the blanks after the run's last element are not the run's */
-	if (run.count) {
+	pthread_mutex_lock(&w->lock);
+	if (count) {
 		if (w->n_runs == w->runs_alloc) {
 			size_t alloc = w->runs_alloc ? w->runs_alloc * 2 : 16;
 			w->runs = cvt_realloc_array(w->runs, alloc, sizeof *w->runs);
 			w->runs_alloc = alloc;
 		}
-		w->runs[w->n_runs++] = run;
+		w->runs[w->n_runs++] = (struct worker_run){start, stop, first, count};
 	}
+	pthread_mutex_unlock(&w->lock);
 	/* Parsing changed bytes in the window: whatever comes next is read again. */
 	w->window_len = 0;
-	return run.stop > start ? run.stop : start + 1;
+	return stop > start ? stop : start + 1;
 }
 
 static void *worker_main(void *arg)
 {
 	struct stream_worker *w = arg;
-	uint64_t at = w->from, start;
-	while (!worker_cancelled(w) && worker_find(w, at, &start))
-		at = worker_take_run(w, start);
+	uint64_t at = w->from, next = UINT64_MAX;
+	while (!worker_cancelled(w) && at < w->size) {
+		size_t k = piece_of(w, at);
+		uint64_t start;
+		if (!worker_holds(w, at)) {
+			/* The scan reads that piece. */
+			at = piece_end(w, k);
+			next = UINT64_MAX;
+		} else if (next != UINT64_MAX) {
+			/* The element after the last run: a run starts there. */
+			at = worker_take_run(w, next, &next);
+			if (next != UINT64_MAX)
+				at = next;
+		} else if (worker_find(w, at, piece_end(w, k), &start)) {
+			at = worker_take_run(w, start, &next);
+			if (next != UINT64_MAX)
+				at = next;
+		} else {
+			at = piece_end(w, k);
+		}
+		worker_progress(w, at);
+	}
+	worker_progress(w, UINT64_MAX);
 	return NULL;
 }
 
@@ -574,18 +656,24 @@ static void worker_start(struct json_stream *s, uint64_t size)
 {
 	const struct json_stream_consumer *c = s->consumer;
 	if (!c || !c->fork || !c->first_key || !*c->first_key || !c->parallel_min ||
-	    size < c->parallel_min)
+	    size < c->parallel_min || size < 2)
 		return;
 	struct stream_worker *w = cvt_calloc(1, sizeof *w);
 	w->fd = s->fd;
-	w->from = size / 2;
+	w->from = size / 3;
+	w->size = size;
+	w->piece_size = (size - w->from + WORKER_PIECES - 1) / WORKER_PIECES;
 	w->consumer = c;
+	w->scan_piece = WORKER_PIECES;
 	json_reader_init(&w->reader);
 	sb_init(&w->needle, 0);
+	sb_init(&w->pending, 0);
 	sb_init(&w->gaps, 0);
 	sb_addf(&w->needle, "\"%s\"", c->first_key);
 	w->window_alloc = (WINDOW_SIZE < 4096 ? 4096 : WINDOW_SIZE) + 1;
 	w->window = cvt_malloc(w->window_alloc);
+	pthread_mutex_init(&w->lock, NULL);
+	pthread_cond_init(&w->progressed, NULL);
 	w->ctx = c->fork(c->ctx);
 	if (w->ctx && pthread_create(&w->thread, NULL, worker_main, w) == 0) {
 		w->running = 1;
@@ -594,19 +682,14 @@ static void worker_start(struct json_stream *s, uint64_t size)
 	}
 	if (w->ctx)
 		c->join(c->ctx, w->ctx);
+	pthread_cond_destroy(&w->progressed);
+	pthread_mutex_destroy(&w->lock);
 	json_reader_release(&w->reader);
 	sb_release(&w->needle);
+	sb_release(&w->pending);
 	sb_release(&w->gaps);
 	free(w->window);
 	free(w);
-}
-
-static void worker_wait(struct stream_worker *w)
-{
-	if (w->running) {
-		pthread_join(w->thread, NULL);
-		w->running = 0;
-	}
 }
 
 /* Stops the worker (at once: its runs are no longer wanted) and frees it. */
@@ -616,10 +699,14 @@ static void worker_end(struct json_stream *s)
 	if (!w)
 		return;
 	__atomic_store_n(&w->cancel, 1, __ATOMIC_RELAXED);
-	worker_wait(w);
+	if (w->running)
+		pthread_join(w->thread, NULL);
 	w->consumer->join(w->consumer->ctx, w->ctx);
+	pthread_cond_destroy(&w->progressed);
+	pthread_mutex_destroy(&w->lock);
 	json_reader_release(&w->reader);
 	sb_release(&w->needle);
+	sb_release(&w->pending);
 	sb_release(&w->gaps);
 	free(w->window);
 	free(w->places);
@@ -629,21 +716,38 @@ static void worker_end(struct json_stream *s)
 }
 
 /*
- * The scan is at an element of the consumer's starting at `at`: when the
- * worker took a run from there, its elements become the scan's (slices,
- * skeleton, consumer) and `*resume` is the offset after them. Returns 1
- * then, else 0 (the scan takes the element itself).
+ * The scan is at an element of the consumer's starting at `at`: in a piece
+ * the worker holds, once the worker is past it, the run starting there (if
+ * any) becomes the scan's (slices, skeleton, consumer) and `*resume` is the
+ * offset after it. Returns 1 then, else 0 (the scan takes the element
+ * itself; a free piece becomes the scan's).
  */
 static int adopt_run(struct json_stream *s, uint64_t at, uint64_t *resume)
 {
 	struct stream_worker *w = s->worker;
 	if (at < w->from)
 		return 0;
-	worker_wait(w);
+	size_t k = piece_of(w, at);
+	if (k == w->scan_piece)
+		return 0;
+	int adopted = 0;
+	pthread_mutex_lock(&w->lock);
+	if (w->owner[k] == PIECE_FREE)
+		w->owner[k] = PIECE_SCAN;
+	if (w->owner[k] == PIECE_SCAN) {
+		w->scan_piece = k;
+		goto out;
+	}
+	/* Caught up with the worker: the next piece is left to the scan, so
+	 * that the worker goes on after it and neither waits for the other. */
+	if (w->progress <= at && k + 1 < WORKER_PIECES && w->owner[k + 1] == PIECE_FREE)
+		w->owner[k + 1] = PIECE_SCAN;
+	while (w->progress <= at)
+		pthread_cond_wait(&w->progressed, &w->lock);
 	while (w->next_run < w->n_runs && w->runs[w->next_run].start < at)
 		w->next_run++;
 	if (w->next_run == w->n_runs || w->runs[w->next_run].start != at)
-		return 0;
+		goto out;
 	const struct worker_run *run = &w->runs[w->next_run++];
 	for (size_t i = 0; i < run->count; i++) {
 		const struct worker_place *pl = &w->places[run->first + i];
@@ -655,7 +759,10 @@ static int adopt_run(struct json_stream *s, uint64_t at, uint64_t *resume)
 	}
 	s->n_adopted += run->count;
 	*resume = run->stop;
-	return 1;
+	adopted = 1;
+out:
+	pthread_mutex_unlock(&w->lock);
+	return adopted;
 }
 
 /*
