@@ -111,6 +111,7 @@ int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part
  * by shape_ingest_trivy, which then reports the error as it would have.
  */
 struct trivy_taken;
+struct trivy_recent_cve;
 struct shape_trivy_stream {
 	struct cvt_report *r;
 	struct shape_strings strings;
@@ -118,6 +119,12 @@ struct shape_trivy_stream {
 	struct trivy_taken *taken; /* by element index */
 	size_t n_taken, taken_alloc;
 	struct json_stream_consumer consumer;
+	/* Strings kept lately, shared rather than copied again: a
+	 * vulnerability mostly has the package of the one before it, and a
+	 * CVE is often found in several packages. */
+	const char *last_name, *last_installed, *last_fixed, *last_purl_given, *last_path;
+	const char *last_purl; /* versionless, of last_purl_given */
+	struct trivy_recent_cve *recent; /* by a hash of the vulnerability id */
 };
 /* Files from this size on are read on two cores (json_stream_consumer.fork):
  * below it, starting a thread costs more than it saves. */

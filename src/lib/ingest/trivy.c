@@ -201,15 +201,16 @@ static int add_vulnerability(struct trivy_ctx *c, const struct json_value *v, co
 /*
  * Vulnerabilities taken during the scan of a stream (shape.h). A taken one
  * went through the checks of add_vulnerability and is already a finding of
- * the stream's report, with all it kept; its result's target and package
- * type (purl, key, location) are added once the skeleton is read. Findings
- * whose element the skeleton never reaches (a vulnerability list outside a
- * package result) are dropped before the report is finished: they have no
- * key yet.
+ * the stream's report, with all it kept; its result's target (location)
+ * and package type (purl and key, when Trivy gave no purl) are added once
+ * the skeleton is read. Findings whose element the skeleton never reaches
+ * (a vulnerability list outside a package result) are dropped before the
+ * report is finished: they have no location.
  */
 enum taken_state {
 	TAKEN_NOT,      /* not taken: read it again (an error to report, or not seen) */
-	TAKEN_FINDING,  /* r->findings[finding] lacks only its purl, key and location */
+	TAKEN_FINDING,  /* r->findings[finding] lacks its location (and its purl and key
+			 * when Trivy gave no purl) */
 	TAKEN_NOTHING,  /* no VulnerabilityID: not a finding */
 };
 
@@ -296,6 +297,29 @@ static int opt_string(const struct json_value *v, const char **out)
 	return 0;
 }
 
+/* What was kept for a vulnerability id lately (shape_trivy_stream.recent). */
+struct trivy_recent_cve {
+	const char *id, *title, *url, *published, *cvss, *alias;
+};
+enum { RECENT_CVES = 4096 };
+
+/* `s` kept, or `prev` when it is the same text. */
+static const char *keep_like(struct shape_strings *ss, const char *s, const char *prev)
+{
+	if (!s)
+		return NULL;
+	if (prev && !strcmp(s, prev))
+		return prev;
+	return shape_keep(ss, s);
+}
+
+static struct trivy_recent_cve *recent_for(struct shape_trivy_stream *t, const char *id)
+{
+	if (!t->recent)
+		t->recent = cvt_calloc(RECENT_CVES, sizeof *t->recent);
+	return &t->recent[cvt_text_hash(id) & (RECENT_CVES - 1)];
+}
+
 /* The checks and copies of add_vulnerability, before the finding has a
  * place; anything it would report as an error is left to it. Members are
  * looked up in one pass (the last of duplicate keys wins, as in json_get). */
@@ -346,25 +370,51 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 
 	struct cvt_report *r = t->r;
 	struct cvt_finding *f = cvt_report_add(r);
+	struct shape_strings *ss = &t->strings;
 	tk->finding = r->n_findings - 1;
-	f->id = shape_keep(&t->strings, id);
-	f->pkg_name = shape_keep(&t->strings, name);
+	f->pkg_name = t->last_name = keep_like(ss, name, t->last_name);
 	f->severity = cvt_severity_parse(severity);
-	f->fixed_version = shape_keep(&t->strings, fixed);
-	f->installed_version = shape_keep(&t->strings, installed);
-	f->status = finding_status(&t->strings, &t->scratch, status, fixed);
-	f->title = shape_keep(&t->strings, title);
-	f->url = shape_keep(&t->strings, url);
-	f->published = shape_date_prefix(&r->arena, published);
+	f->fixed_version = fixed ? t->last_fixed = keep_like(ss, fixed, t->last_fixed) : NULL;
+	f->installed_version = installed ? t->last_installed = keep_like(ss, installed, t->last_installed)
+					 : NULL;
+	f->status = finding_status(ss, &t->scratch, status, fixed);
+	struct trivy_recent_cve *seen = recent_for(t, id);
+	if (!seen->id || strcmp(seen->id, id) != 0)
+		*seen = (struct trivy_recent_cve){.id = shape_keep(ss, id)};
+	f->id = seen->id;
+	f->title = title ? seen->title = keep_like(ss, title, seen->title) : NULL;
+	f->url = url ? seen->url = keep_like(ss, url, seen->url) : NULL;
+	if (published && seen->published && !strncmp(published, seen->published, 10))
+		f->published = seen->published;
+	else if ((f->published = shape_date_prefix(&r->arena, published)))
+		seen->published = f->published;
 	const struct json_value *cvss = highest_cvss(m[M_CVSS]);
-	f->cvss = cvss ? arena_strndup(&r->arena, cvss->u.str, cvss->len) : NULL;
+	if (cvss && seen->cvss && strlen(seen->cvss) == cvss->len &&
+	    !memcmp(seen->cvss, cvss->u.str, cvss->len))
+		f->cvss = seen->cvss;
+	else
+		f->cvss = seen->cvss = cvss ? arena_strndup(&r->arena, cvss->u.str, cvss->len) : NULL;
 	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
 		const char *alias = vendor_ids->u.items[i].u.str;
 		if (*alias && strcmp(alias, f->id) != 0)
-			cvt_finding_add_alias(r, f, shape_keep(&t->strings, alias));
+			cvt_finding_add_alias(r, f, seen->alias = keep_like(ss, alias, seen->alias));
 	}
-	tk->purl_given = shape_keep(&t->strings, purl_given);
-	tk->pkg_path = shape_keep(&t->strings, pkg_path);
+	const char *prev_given = t->last_purl_given;
+	tk->purl_given = purl_given ? t->last_purl_given = keep_like(ss, purl_given, t->last_purl_given)
+				    : NULL;
+	/* The purl Trivy gives needs no result type: the key is made here, on
+	 * whichever thread, rather than in the one-thread walk of the results. */
+	if (tk->purl_given) {
+		if (tk->purl_given != prev_given || !t->last_purl) {
+			sb_reset(&t->scratch);
+			t->last_purl = cvt_purl_versionless(tk->purl_given, &t->scratch) == 0
+					       ? shape_keep_len(ss, t->scratch.buf, t->scratch.len)
+					       : NULL;
+		}
+		if ((f->purl = t->last_purl))
+			shape_make_key(ss, f);
+	}
+	tk->pkg_path = pkg_path ? t->last_path = keep_like(ss, pkg_path, t->last_path) : NULL;
 	tk->state = TAKEN_FINDING;
 	return 0;
 }
@@ -431,6 +481,7 @@ void shape_trivy_stream_release(struct shape_trivy_stream *t)
 {
 	sb_release(&t->scratch);
 	cvt_free_large(t->taken);
+	free(t->recent);
 	memset(t, 0, sizeof *t);
 }
 
@@ -452,8 +503,10 @@ static void add_taken(struct trivy_ctx *c, const struct trivy_taken *tk, const c
 	if (tk->state != TAKEN_FINDING)
 		return;
 	struct cvt_finding *f = &c->r->findings[tk->finding];
-	f->purl = finding_purl(c, tk->purl_given, result_type, f->pkg_name);
-	shape_make_key(&c->strings, f);
+	if (!f->purl) {
+		f->purl = finding_purl(c, tk->purl_given, result_type, f->pkg_name);
+		shape_make_key(&c->strings, f);
+	}
 	cvt_finding_add_location(c->r, f, target ? target : "", tk->pkg_path, f->installed_version);
 }
 
@@ -576,12 +629,12 @@ static int read_metadata(struct trivy_ctx *c, const struct json_value *root)
 }
 
 /* Drops the findings taken during the scan that no package result claimed
- * (they have no key). */
+ * (they have no location: every finding a result claims has one). */
 static void drop_unclaimed(struct cvt_report *r)
 {
 	size_t out = 0;
 	for (size_t i = 0; i < r->n_findings; i++)
-		if (r->findings[i].key)
+		if (r->findings[i].n_locations)
 			r->findings[out++] = r->findings[i];
 	r->n_findings = out;
 }
