@@ -16,8 +16,11 @@ WARN := -Wall -Wextra -Wpedantic -Werror -Wshadow -Wformat=2 -Wstrict-prototypes
 OPT ?= -O2 -g
 CFLAGS ?=
 ALL_CFLAGS := -std=c17 -D_GNU_SOURCE -pthread $(OPT) $(WARN) -Isrc/lib -DCVT_VERSION='"$(VERSION)"' $(CFLAGS)
-LDLIBS := $(shell pkg-config --libs libgit2 2>/dev/null) -pthread
-ALL_CFLAGS += $(shell pkg-config --cflags libgit2 2>/dev/null)
+# libgit2 is loaded on first use (src/lib/gitlib.h), by the name its package installs.
+LIBGIT2_SONAME := $(shell objdump -p "$$(pkg-config --variable=libdir libgit2 2>/dev/null)/libgit2.so" 2>/dev/null | awk '$$1 == "SONAME" {print $$2}')
+LDLIBS := -pthread
+ALL_CFLAGS += $(shell pkg-config --cflags libgit2 2>/dev/null) -DCVT_LIBGIT2_SONAME='"$(or $(LIBGIT2_SONAME),libgit2.so)"'
+
 
 ifeq ($(SANITIZE),1)
   ALL_CFLAGS += -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer

@@ -9,6 +9,8 @@
 
 #ifdef CVT_HAVE_LIBGIT2
 
+#include "gitcalls.h"
+
 static int libgit2_error(struct cvt_error *err, const char *what)
 {
 	const git_error *e = git_error_last();
@@ -23,6 +25,8 @@ int cvt_git_user_name(const char *dir, struct strbuf *out, struct cvt_error *err
 	const char *name = NULL;
 	int rc = CVT_OK;
 
+	if (!cvt_git_load(err))
+		return CVT_EIO;
 	if (git_libgit2_init() < 0)
 		return libgit2_error(err, "cannot initialize libgit2");
 	/* Any failure to open a repository (none, or one git would refuse) leaves the user's own

@@ -14,6 +14,7 @@
 #include "json.h"
 #include "reportdir.h"
 #include "triage.h"
+#include "gitcalls.h"
 
 #define DEFAULT_LEDGER ".cvetrail/triage.json"
 
@@ -1045,6 +1046,8 @@ int cvt_history_compute(struct cvt_history *h, const struct cvt_history_options 
 {
 	struct walk w;
 	int rc;
+	if (!cvt_git_load(err))
+		return CVT_EIO;
 	memset(&w, 0, sizeof w);
 	w.h = h;
 	w.since = o->since;

@@ -1,0 +1,50 @@
+#ifndef CVT_GITCALLS_H
+#define CVT_GITCALLS_H
+
+/* The git_* calls of a file that includes this (after gitlib.h) go through
+ * the table cvt_git_load filled (see gitlib.h). */
+#include "gitlib.h"
+
+#define git_blob_free (cvt_git_table()->git_blob_free)
+#define git_blob_lookup (cvt_git_table()->git_blob_lookup)
+#define git_blob_rawcontent (cvt_git_table()->git_blob_rawcontent)
+#define git_blob_rawsize (cvt_git_table()->git_blob_rawsize)
+#define git_commit_author (cvt_git_table()->git_commit_author)
+#define git_commit_free (cvt_git_table()->git_commit_free)
+#define git_commit_id (cvt_git_table()->git_commit_id)
+#define git_commit_lookup (cvt_git_table()->git_commit_lookup)
+#define git_commit_time (cvt_git_table()->git_commit_time)
+#define git_commit_tree (cvt_git_table()->git_commit_tree)
+#define git_config_free (cvt_git_table()->git_config_free)
+#define git_config_get_string (cvt_git_table()->git_config_get_string)
+#define git_config_open_default (cvt_git_table()->git_config_open_default)
+#define git_config_snapshot (cvt_git_table()->git_config_snapshot)
+#define git_error_last (cvt_git_table()->git_error_last)
+#define git_libgit2_init (cvt_git_table()->git_libgit2_init)
+#define git_libgit2_shutdown (cvt_git_table()->git_libgit2_shutdown)
+#define git_object_free (cvt_git_table()->git_object_free)
+#define git_oid_equal (cvt_git_table()->git_oid_equal)
+#define git_oid_tostr (cvt_git_table()->git_oid_tostr)
+#define git_repository_config_snapshot (cvt_git_table()->git_repository_config_snapshot)
+#define git_repository_free (cvt_git_table()->git_repository_free)
+#define git_repository_open_ext (cvt_git_table()->git_repository_open_ext)
+#define git_repository_workdir (cvt_git_table()->git_repository_workdir)
+#define git_revparse_single (cvt_git_table()->git_revparse_single)
+#define git_revwalk_free (cvt_git_table()->git_revwalk_free)
+#define git_revwalk_new (cvt_git_table()->git_revwalk_new)
+#define git_revwalk_next (cvt_git_table()->git_revwalk_next)
+#define git_revwalk_push_head (cvt_git_table()->git_revwalk_push_head)
+#define git_revwalk_simplify_first_parent (cvt_git_table()->git_revwalk_simplify_first_parent)
+#define git_revwalk_sorting (cvt_git_table()->git_revwalk_sorting)
+#define git_tree_entry_byindex (cvt_git_table()->git_tree_entry_byindex)
+#define git_tree_entry_bypath (cvt_git_table()->git_tree_entry_bypath)
+#define git_tree_entry_free (cvt_git_table()->git_tree_entry_free)
+#define git_tree_entry_id (cvt_git_table()->git_tree_entry_id)
+#define git_tree_entry_name (cvt_git_table()->git_tree_entry_name)
+#define git_tree_entry_type (cvt_git_table()->git_tree_entry_type)
+#define git_tree_entrycount (cvt_git_table()->git_tree_entrycount)
+#define git_tree_free (cvt_git_table()->git_tree_free)
+#define git_tree_id (cvt_git_table()->git_tree_id)
+#define git_tree_lookup (cvt_git_table()->git_tree_lookup)
+
+#endif
