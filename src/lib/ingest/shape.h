@@ -112,6 +112,11 @@ int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part
  */
 struct trivy_taken;
 struct trivy_recent_cve;
+/* A kept string and its length. */
+struct shape_kept {
+	const char *s;
+	size_t len;
+};
 struct shape_trivy_stream {
 	struct cvt_report *r;
 	struct shape_strings strings;
@@ -122,7 +127,7 @@ struct shape_trivy_stream {
 	/* Strings kept lately, shared rather than copied again: a
 	 * vulnerability mostly has the package of the one before it, and a
 	 * CVE is often found in several packages. */
-	const char *last_name, *last_installed, *last_fixed, *last_purl_given, *last_path;
+	struct shape_kept last_name, last_installed, last_fixed, last_purl_given, last_path;
 	const char *last_purl; /* versionless, of last_purl_given */
 	struct trivy_recent_cve *recent; /* by a hash of the vulnerability id */
 };

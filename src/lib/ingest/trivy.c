@@ -299,25 +299,30 @@ static int opt_string(const struct json_value *v, const char **out)
 
 /* What was kept for a vulnerability id lately (shape_trivy_stream.recent). */
 struct trivy_recent_cve {
-	const char *id, *title, *url, *published, *cvss, *alias;
+	struct shape_kept id, title, url, alias;
+	const char *published, *cvss;
 };
 enum { RECENT_CVES = 4096 };
 
-/* `s` kept, or `prev` when it is the same text. */
-static const char *keep_like(struct shape_strings *ss, const char *s, const char *prev)
+/* The text of the string value `v` kept, or the one `prev` holds when it
+ * is the same (`prev` then holds the new one). NULL for no value. */
+static const char *keep_like(struct shape_strings *ss, const struct json_value *v,
+			     struct shape_kept *prev)
 {
-	if (!s)
+	if (!v || v->type != JSON_STRING || !v->len)
 		return NULL;
-	if (prev && !strcmp(s, prev))
-		return prev;
-	return shape_keep(ss, s);
+	if (!(prev->s && prev->len == v->len && !memcmp(prev->s, v->u.str, v->len))) {
+		prev->s = shape_keep_len(ss, v->u.str, v->len);
+		prev->len = v->len;
+	}
+	return prev->s;
 }
 
-static struct trivy_recent_cve *recent_for(struct shape_trivy_stream *t, const char *id)
+static struct trivy_recent_cve *recent_for(struct shape_trivy_stream *t, const struct json_value *id)
 {
 	if (!t->recent)
 		t->recent = cvt_calloc(RECENT_CVES, sizeof *t->recent);
-	return &t->recent[cvt_text_hash(id) & (RECENT_CVES - 1)];
+	return &t->recent[cvt_text_hash(id->u.str) & (RECENT_CVES - 1)];
 }
 
 /* The checks and copies of add_vulnerability, before the finding has a
@@ -372,18 +377,18 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	struct cvt_finding *f = cvt_report_add(r);
 	struct shape_strings *ss = &t->strings;
 	tk->finding = r->n_findings - 1;
-	f->pkg_name = t->last_name = keep_like(ss, name, t->last_name);
+	f->pkg_name = keep_like(ss, m[M_NAME], &t->last_name);
 	f->severity = cvt_severity_parse(severity);
-	f->fixed_version = fixed ? t->last_fixed = keep_like(ss, fixed, t->last_fixed) : NULL;
-	f->installed_version = installed ? t->last_installed = keep_like(ss, installed, t->last_installed)
-					 : NULL;
+	f->fixed_version = keep_like(ss, m[M_FIXED], &t->last_fixed);
+	f->installed_version = keep_like(ss, m[M_INSTALLED], &t->last_installed);
 	f->status = finding_status(ss, &t->scratch, status, fixed);
-	struct trivy_recent_cve *seen = recent_for(t, id);
-	if (!seen->id || strcmp(seen->id, id) != 0)
-		*seen = (struct trivy_recent_cve){.id = shape_keep(ss, id)};
-	f->id = seen->id;
-	f->title = title ? seen->title = keep_like(ss, title, seen->title) : NULL;
-	f->url = url ? seen->url = keep_like(ss, url, seen->url) : NULL;
+	struct trivy_recent_cve *seen = recent_for(t, m[M_ID]);
+	struct shape_kept seen_id = seen->id;
+	f->id = keep_like(ss, m[M_ID], &seen_id);
+	if (f->id != seen->id.s)
+		*seen = (struct trivy_recent_cve){.id = seen_id};
+	f->title = keep_like(ss, m[M_TITLE], &seen->title);
+	f->url = keep_like(ss, m[M_URL], &seen->url);
 	if (published && seen->published && !strncmp(published, seen->published, 10))
 		f->published = seen->published;
 	else if ((f->published = shape_date_prefix(&r->arena, published)))
@@ -395,13 +400,12 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	else
 		f->cvss = seen->cvss = cvss ? arena_strndup(&r->arena, cvss->u.str, cvss->len) : NULL;
 	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
-		const char *alias = vendor_ids->u.items[i].u.str;
-		if (*alias && strcmp(alias, f->id) != 0)
-			cvt_finding_add_alias(r, f, seen->alias = keep_like(ss, alias, seen->alias));
+		const struct json_value *alias = &vendor_ids->u.items[i];
+		if (alias->len && strcmp(alias->u.str, f->id) != 0)
+			cvt_finding_add_alias(r, f, keep_like(ss, alias, &seen->alias));
 	}
-	const char *prev_given = t->last_purl_given;
-	tk->purl_given = purl_given ? t->last_purl_given = keep_like(ss, purl_given, t->last_purl_given)
-				    : NULL;
+	const char *prev_given = t->last_purl_given.s;
+	tk->purl_given = purl_given ? keep_like(ss, json_get(ident, "PURL"), &t->last_purl_given) : NULL;
 	/* The purl Trivy gives needs no result type: the key is made here, on
 	 * whichever thread, rather than in the one-thread walk of the results. */
 	if (tk->purl_given) {
@@ -414,7 +418,7 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 		if ((f->purl = t->last_purl))
 			shape_make_key(ss, f);
 	}
-	tk->pkg_path = pkg_path ? t->last_path = keep_like(ss, pkg_path, t->last_path) : NULL;
+	tk->pkg_path = keep_like(ss, m[M_PATH], &t->last_path);
 	tk->state = TAKEN_FINDING;
 	return 0;
 }
