@@ -282,11 +282,10 @@ static void *sort_half_thread(void *arg)
  * A large report is sorted in two halves on two threads, then merged. */
 static struct sort_entry *sort_findings(struct sort_entry *order, size_t n, struct sort_entry *tmp)
 {
-	enum { PARALLEL_SORT_MIN = 16384 };
 	size_t mid = n / 2;
 	struct sort_half second = {order + mid, tmp + mid, n - mid};
 	pthread_t thread;
-	if (n < PARALLEL_SORT_MIN || pthread_create(&thread, NULL, sort_half_thread, &second) != 0) {
+	if (n < CVT_REPORT_PARALLEL_MIN || pthread_create(&thread, NULL, sort_half_thread, &second) != 0) {
 		sort_entries(order, n, tmp);
 		return order;
 	}

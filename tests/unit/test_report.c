@@ -304,5 +304,41 @@ static void test_write_at_two_threads(void)
 	cvt_report_release(&r);
 }
 
+/* A report big enough to be sorted on two threads: the same findings in
+ * any order give the same report, keys sorted and unique. */
+static void test_sort_two_threads(void)
+{
+	size_t n = CVT_REPORT_PARALLEL_MIN + 9000, distinct = CVT_REPORT_PARALLEL_MIN - 1000;
+	struct strbuf first = STRBUF_INIT;
+	for (int order = 0; order < 3; order++) {
+		struct cvt_report r;
+		cvt_report_init(&r);
+		r.scanner_name = "trivy";
+		for (size_t k = 0; k < n; k++) {
+			size_t i = order == 0 ? k : order == 1 ? n - 1 - k : (k * 7919) % n;
+			char id[32], target[32];
+			/* Keys alike in their first 16 bytes, so that ties go past the prefixes. */
+			snprintf(id, sizeof id, "CVE-2024-%06zu", (i * 31) % distinct);
+			snprintf(target, sizeof target, "t%zu", i % 3);
+			add(&r, arena_strdup(&r.arena, id), "pkg:deb/debian/same", (enum cvt_severity)(i % 5),
+			    arena_strdup(&r.arena, target), i % 2 ? "1" : "2", NULL);
+		}
+		cvt_report_finish(&r);
+		CHECK(r.n_findings == distinct);
+		for (size_t i = 1; i < r.n_findings; i++)
+			CHECK(strcmp(r.findings[i - 1].key, r.findings[i].key) < 0);
+		struct strbuf out = STRBUF_INIT;
+		cvt_report_write(&r, &out);
+		if (order == 0)
+			sb_add(&first, out.buf, out.len);
+		else
+			CHECK(out.len == first.len && memcmp(out.buf, first.buf, out.len) == 0);
+		sb_release(&out);
+		cvt_report_release(&r);
+	}
+	sb_release(&first);
+}
+
 TEST_MAIN("report", TEST(test_layout_is_the_writers), TEST(test_merge_by_key), TEST(test_order_independent_output),
-	  TEST(test_aliases_sorted_unique), TEST(test_severity_names), TEST(test_write_at_two_threads))
+	  TEST(test_aliases_sorted_unique), TEST(test_severity_names), TEST(test_write_at_two_threads),
+	  TEST(test_sort_two_threads))
