@@ -3,6 +3,7 @@
 #   make check           all tests (unit, conformance, golden, end-to-end)
 #   make check-asan      the whole suite again built with ASan + UBSan
 #   make check-repeat    the crash and lock tests 20 times each
+#   make check-tsan      the two-thread code under ThreadSanitizer
 #   make bench           benchmarks (ratios against jq and cat)
 #   make demo            the daily loop on bundled example scans
 #   make install PREFIX=/usr/local
@@ -41,7 +42,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(BUILD)/tests/%)
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_REPLAY_BIN := $(FUZZ_SRC:tests/fuzz/%.c=$(BUILD)/tests/test_%)
 
-.PHONY: all check check-unit check-golden check-e2e check-asan check-repeat bench demo install clean fuzz man
+.PHONY: all check check-unit check-golden check-e2e check-asan check-tsan check-repeat bench demo install clean fuzz man
 
 all: cvetrail doc/cvetrail.1
 
@@ -82,6 +83,10 @@ check: $(BIN) $(UNIT_BIN) $(FUZZ_REPLAY_BIN)
 check-asan:
 	$(MAKE) SANITIZE=1 check
 
+# The code that runs on two threads, under ThreadSanitizer.
+check-tsan:
+	@sh tests/tsan.sh
+
 check-repeat: $(BIN)
 	@CVETRAIL=$(CURDIR)/$(BIN) sh tests/repeat.sh
 
@@ -100,4 +105,4 @@ install: all
 	install -m 644 doc/cvetrail.1 $(DESTDIR)$(PREFIX)/share/man/man1/cvetrail.1
 
 clean:
-	rm -rf build build-asan build-fuzz cvetrail
+	rm -rf build build-asan build-tsan build-fuzz cvetrail

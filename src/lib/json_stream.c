@@ -1102,7 +1102,7 @@ static int parse_slice(struct json_stream *s, size_t index, struct json_doc *doc
 		       struct cvt_error *err)
 {
 	struct json_stream_slice *sl = &s->slices[index];
-	char *text;
+	char *text = NULL;
 	int rc = window_load(s, sl, &text, err);
 	if (rc < 0)
 		return rc;
