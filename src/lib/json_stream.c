@@ -650,6 +650,24 @@ static void *worker_main(void *arg)
 	return NULL;
 }
 
+/* Ends the worker's context (the consumer's join) and frees the worker,
+ * whose thread is not running. */
+static void worker_free(struct stream_worker *w)
+{
+	if (w->ctx)
+		w->consumer->join(w->consumer->ctx, w->ctx);
+	pthread_cond_destroy(&w->progressed);
+	pthread_mutex_destroy(&w->lock);
+	json_reader_release(&w->reader);
+	sb_release(&w->needle);
+	sb_release(&w->pending);
+	sb_release(&w->gaps);
+	free(w->window);
+	free(w->places);
+	free(w->runs);
+	free(w);
+}
+
 /* Starts the worker on the second half of a file of `size` bytes, when the
  * consumer asks for one; the scan goes on alone when it cannot start. */
 static void worker_start(struct json_stream *s, uint64_t size)
@@ -680,16 +698,7 @@ static void worker_start(struct json_stream *s, uint64_t size)
 		s->worker = w;
 		return;
 	}
-	if (w->ctx)
-		c->join(c->ctx, w->ctx);
-	pthread_cond_destroy(&w->progressed);
-	pthread_mutex_destroy(&w->lock);
-	json_reader_release(&w->reader);
-	sb_release(&w->needle);
-	sb_release(&w->pending);
-	sb_release(&w->gaps);
-	free(w->window);
-	free(w);
+	worker_free(w);
 }
 
 /* Stops the worker (at once: its runs are no longer wanted) and frees it. */
@@ -701,17 +710,7 @@ static void worker_end(struct json_stream *s)
 	__atomic_store_n(&w->cancel, 1, __ATOMIC_RELAXED);
 	if (w->running)
 		pthread_join(w->thread, NULL);
-	w->consumer->join(w->consumer->ctx, w->ctx);
-	pthread_cond_destroy(&w->progressed);
-	pthread_mutex_destroy(&w->lock);
-	json_reader_release(&w->reader);
-	sb_release(&w->needle);
-	sb_release(&w->pending);
-	sb_release(&w->gaps);
-	free(w->window);
-	free(w->places);
-	free(w->runs);
-	free(w);
+	worker_free(w);
 	s->worker = NULL;
 }
 
