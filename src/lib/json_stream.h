@@ -63,9 +63,12 @@ struct json_stream_consumer {
 	 *
 	 * `fork` makes the worker's context (in the calling thread), on which
 	 * the worker calls `element` with indexes of its own from 0; `adopt`
-	 * moves the worker's element `from` to index `to` of `ctx`; `join`
-	 * ends the worker's context, handing what adopted elements use over to
-	 * `ctx`. Called in the scan's thread, after the worker has stopped.
+	 * moves the worker's element `from` to index `to` of `ctx`, in the
+	 * scan's thread while the worker may still run, but never at the same
+	 * time as an `element` call on the worker's context (one lock covers
+	 * both); `join` ends the worker's context, handing what adopted
+	 * elements use over to `ctx`, in the scan's thread once the worker has
+	 * stopped.
 	 */
 	void *(*fork)(void *ctx);
 	void (*adopt)(void *ctx, void *worker_ctx, size_t from, size_t to);
