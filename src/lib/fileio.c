@@ -97,21 +97,6 @@ int cvt_mkdirs(const char *dir, struct cvt_error *err)
 	return rc;
 }
 
-static int write_all(int fd, const char *data, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, data, len);
-		if (n < 0) {
-			if (errno == EINTR)
-				continue;
-			return -1;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /*
  * A writer killed between creating its temporary file and renaming it leaves
  * "NAME.tmp-PID-XXXXXX" behind; the next writer of NAME removes those whose
@@ -144,7 +129,6 @@ int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_erro
 	const char *slash = strrchr(path, '/');
 	int rc;
 	f->fd = -1;
-	f->written = f->flushed = 0;
 	sb_init(&f->path, 0);
 	sb_init(&f->tmp, 0);
 	sb_init(&f->dir, 0);
@@ -178,29 +162,8 @@ int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_erro
 	return CVT_OK;
 }
 
-/* Writeback is started every this many bytes written. */
-enum { WRITEBACK_STEP = 4 * 1024 * 1024 };
-
-int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, struct cvt_error *err)
-{
-	if (write_all(f->fd, data, len) < 0) {
-		cvt_error_set_file(err, f->path.buf);
-		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
-	}
-	f->written += len;
-#ifdef SYNC_FILE_RANGE_WRITE
-	/* The commit's fsync waits for the disk. Starting the writeback of a
-	 * large file while the rest is still being produced lets the disk work
-	 * meanwhile, so that fsync finds little left to do. Only a hint: the
-	 * fsync still makes the file durable, so a failure is ignored. */
-	if (f->written - f->flushed >= WRITEBACK_STEP) {
-		sync_file_range(f->fd, (off_t)f->flushed, (off_t)(f->written - f->flushed),
-				SYNC_FILE_RANGE_WRITE);
-		f->flushed = f->written;
-	}
-#endif
-	return CVT_OK;
-}
+/* From this size on, a write starts the disk's writeback of what it wrote. */
+enum { WRITEBACK_MIN = 256 * 1024 };
 
 int cvt_atomic_write_at(struct cvt_atomic_file *f, uint64_t offset, const void *data, size_t len)
 {
@@ -218,8 +181,11 @@ int cvt_atomic_write_at(struct cvt_atomic_file *f, uint64_t offset, const void *
 		len -= (size_t)n;
 	}
 #ifdef SYNC_FILE_RANGE_WRITE
-	/* As in cvt_atomic_write: the disk starts on it now. */
-	if (at - offset >= WRITEBACK_STEP / 16)
+	/* The commit's fsync waits for the disk. Starting the writeback of a
+	 * large file while the rest is still being produced lets the disk work
+	 * meanwhile, so that fsync finds little left to do. Only a hint: the
+	 * fsync still makes the file durable, so a failure is ignored. */
+	if (at - offset >= WRITEBACK_MIN)
 		sync_file_range(f->fd, (off_t)offset, (off_t)(at - offset), SYNC_FILE_RANGE_WRITE);
 #endif
 	return 0;
@@ -272,9 +238,10 @@ int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct
 	int rc = cvt_atomic_open(&f, path, err);
 	if (rc < 0)
 		return rc;
-	if ((rc = cvt_atomic_write(&f, data, len, err)) < 0) {
+	if ((rc = cvt_atomic_write_at(&f, 0, data, len)) < 0) {
 		cvt_atomic_abort(&f);
-		return rc;
+		cvt_error_set_file(err, path);
+		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(-rc));
 	}
 	return cvt_atomic_commit(&f, err);
 }

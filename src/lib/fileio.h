@@ -26,17 +26,14 @@ int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct
 /*
  * The same in steps, for output too big to build in memory first:
  * open (temporary file created), write any number of times, then commit
- * (fsync, rename, fsync the folder) or abort (temporary file removed).
+ * (fsync, rename) or abort (temporary file removed).
  * commit and abort release `f` whatever happens.
  */
 struct cvt_atomic_file {
 	struct strbuf path, tmp, dir;
 	int fd;
-	unsigned long long written;   /* bytes written so far */
-	unsigned long long flushed;   /* bytes whose writeback has been started */
 };
 int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_error *err);
-int cvt_atomic_write(struct cvt_atomic_file *f, const void *data, size_t len, struct cvt_error *err);
 /* Writes `data` at `offset` of the temporary file: safe from two threads on
  * ranges apart (nothing in `f` changes). Returns 0 or -errno. */
 int cvt_atomic_write_at(struct cvt_atomic_file *f, uint64_t offset, const void *data, size_t len);
