@@ -356,11 +356,12 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	const struct json_value *ident = m[M_IDENT];
 	if (ident && ident->type == JSON_NULL)
 		ident = NULL;
+	const struct json_value *purl_value = ident ? json_get(ident, "PURL") : NULL;
 	if (opt_string(m[M_NAME], &name) < 0 || !name ||
 	    (ident && ident->type != JSON_OBJECT) || opt_string(m[M_STATUS], &status) < 0 ||
 	    opt_string(m[M_SEVERITY], &severity) < 0 || opt_string(m[M_FIXED], &fixed) < 0 ||
 	    opt_string(m[M_INSTALLED], &installed) < 0 || opt_string(m[M_PATH], &pkg_path) < 0 ||
-	    (ident && opt_string(json_get(ident, "PURL"), &purl_given) < 0) ||
+	    (ident && opt_string(purl_value, &purl_given) < 0) ||
 	    opt_string(m[M_TITLE], &title) < 0 || opt_string(m[M_URL], &url) < 0 ||
 	    opt_string(m[M_PUBLISHED], &published) < 0)
 		return 0;
@@ -405,7 +406,7 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 			cvt_finding_add_alias(r, f, keep_like(ss, alias, &seen->alias));
 	}
 	const char *prev_given = t->last_purl_given.s;
-	tk->purl_given = purl_given ? keep_like(ss, json_get(ident, "PURL"), &t->last_purl_given) : NULL;
+	tk->purl_given = keep_like(ss, purl_value, &t->last_purl_given);
 	/* The purl Trivy gives needs no result type: the key is made here, on
 	 * whichever thread, rather than in the one-thread walk of the results. */
 	if (tk->purl_given) {
