@@ -60,30 +60,6 @@ static int input_file(const uint8_t *data, size_t size, char *path, size_t path_
 	return fd;
 }
 
-/* Parses and ingests the bytes whole, as cvt_load_report does for stdin. */
-static int load_whole(struct cvt_report *r, const uint8_t *data, size_t size, struct cvt_error *err)
-{
-	struct json_doc doc;
-	char *text = malloc(size + 1);
-	if (!text)
-		abort();
-	memcpy(text, data, size);
-	text[size] = 0;
-	int rc = size ? json_parse(&doc, text, size, err)
-		      : cvt_error_set(err, CVT_EINVAL, "empty");
-	if (rc == 0) {
-		rc = cvt_ingest(r, doc.root, err);
-		json_doc_release(&doc);
-	}
-	if (rc < 0) {
-		free(text);
-		return rc;
-	}
-	free(r->input);
-	r->input = text;
-	return 0;
-}
-
 static int valid_whole(const uint8_t *data, size_t size)
 {
 	struct cvt_error err = CVT_ERROR_INIT;
@@ -120,7 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cvt_report_init(&streamed);
 	cvt_report_init(&whole);
 	int rc_streamed = cvt_load_report(&streamed, path, &err);
-	int rc_whole = load_whole(&whole, data, size, &whole_err);
+	int rc_whole = cvt_load_report_buffer(&whole, (const char *)data, size, "memory", &whole_err);
 	if ((rc_streamed < 0) != (rc_whole < 0))
 		fail(rc_streamed < 0 ? "the file is refused, the same bytes in memory accepted"
 				     : "the file is accepted, the same bytes in memory refused",

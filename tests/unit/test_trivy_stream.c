@@ -74,25 +74,6 @@ static void add_report(struct strbuf *t, size_t n, unsigned seed, int compact)
 	sb_addstr(t, "]}\n");
 }
 
-static int load_whole(struct cvt_report *r, const struct strbuf *text, struct cvt_error *err)
-{
-	struct json_doc doc;
-	char *copy = malloc(text->len + 1);
-	CHECK(copy != NULL);
-	memcpy(copy, text->buf, text->len);
-	int rc = json_parse(&doc, copy, text->len, err);
-	if (rc == 0) {
-		rc = cvt_ingest(r, doc.root, err);
-		json_doc_release(&doc);
-	}
-	if (rc < 0) {
-		free(copy);
-		return rc;
-	}
-	r->input = copy;
-	return 0;
-}
-
 /* The canonical text of `text` read whole (`out` empty when refused), and
  * read as a stream with parallel_min 0 and 1: they must all agree. */
 static void check_agree(const struct strbuf *text)
@@ -107,7 +88,7 @@ static void check_agree(const struct strbuf *text)
 	struct cvt_report whole;
 	struct strbuf expect = STRBUF_INIT;
 	cvt_report_init(&whole);
-	int whole_rc = load_whole(&whole, text, &err);
+	int whole_rc = cvt_load_report_buffer(&whole, text->buf, text->len, "memory", &err);
 	if (whole_rc == 0)
 		cvt_report_write(&whole, &expect);
 	for (int parallel = 0; parallel < 2; parallel++) {
