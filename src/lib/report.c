@@ -645,6 +645,21 @@ static void *write_pieces_thread(void *arg)
 	return NULL;
 }
 
+/* cvt_report_write_chunked's flush for one thread writing at offsets. */
+struct in_order {
+	write_at_fn write_at;
+	void *ctx;
+	uint64_t at;
+};
+
+static int write_in_order(void *ctx, const char *data, size_t len)
+{
+	struct in_order *o = ctx;
+	int rc = o->write_at(o->ctx, o->at, data, len);
+	o->at += len;
+	return rc;
+}
+
 int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_at_fn write_at,
 			void *ctx)
 {
@@ -652,29 +667,14 @@ int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_a
 	struct json_writer w;
 	int rc;
 
-	json_writer_init(&w, &out, 2);
-	write_head(&w, r);
 	if (r->n_findings < parallel_min || !r->n_findings) {
-		/* One thread: the text in order, a megabyte at a time. */
-		uint64_t at = 0;
-		rc = 0;
-		for (size_t i = 0; i < r->n_findings && rc == 0; i++) {
-			prefetch_finding(r, i);
-			put_finding(json_raw_begin(&w), &r->findings[i]);
-			json_raw_end(&w);
-			if (out.len >= REPORT_WRITE_CHUNK) {
-				rc = write_at(ctx, at, out.buf, out.len);
-				at += out.len;
-				sb_reset(&out);
-			}
-		}
-		if (rc == 0) {
-			write_tail(&w);
-			rc = write_at(ctx, at, out.buf, out.len);
-		}
+		struct in_order o = {write_at, ctx, 0};
+		rc = cvt_report_write_chunked(r, &out, write_in_order, &o);
 		sb_release(&out);
 		return rc;
 	}
+	json_writer_init(&w, &out, 2);
+	write_head(&w, r);
 	struct write_pieces wp = {
 		.r = r,
 		.write_at = write_at,
