@@ -3,7 +3,8 @@
 # CI runs it): the unit tests of the stream's worker, of Trivy read on two
 # threads and of the two-thread sort and write, then `cvetrail normalize` of
 # a generated 30,000-vulnerability Trivy report (above every two-thread
-# threshold), whose output must be the one-thread build's byte for byte.
+# threshold), to a file and to standard output, whose output must be the
+# regular build's byte for byte.
 # A data race report fails the run (halt_on_error). Prints
 # "tsan: N passed, N failed".
 set -u
@@ -43,6 +44,14 @@ if ${CC:-cc} -std=c17 -D_GNU_SOURCE -O2 -o "$work/gen" bench/gen_trivy.c &&
 		ok "normalize of $(wc -c <"$work/trivy.json" | tr -d ' ') bytes on two threads"
 	else
 		bad "normalize on two threads"
+		sed 's/^/  /' "$work/err" | head -n 40
+	fi
+	# To standard output, the pieces laid out on two threads are written in order.
+	if "$TSAN_BUILD/cvetrail" normalize "$work/trivy.json" >"$work/stdout.json" 2>"$work/err" &&
+		cmp -s "$work/expected.json" "$work/stdout.json"; then
+		ok "normalize to standard output on two threads"
+	else
+		bad "normalize to standard output on two threads"
 		sed 's/^/  /' "$work/err" | head -n 40
 	fi
 else

@@ -194,11 +194,11 @@ int cmd_normalize(int argc, char **argv)
 		}
 		goto out;
 	}
-	/* The canonical report is written as it is built, a megabyte at a time. */
+	/* The canonical report is written as it is laid out, a piece at a time. */
 	if (output) {
 		if (write_report_atomic(&report, output, &err) < 0)
 			status = cmd_report_error(&err);
-	} else if (cvt_report_write_chunked(&report, &out, write_to_stdout, NULL) < 0 ||
+	} else if (cvt_report_write_ordered(&report, CVT_REPORT_PARALLEL_MIN, write_to_stdout, NULL) < 0 ||
 		   fflush(stdout) != 0) {
 		status = cmd_die("cannot write to standard output");
 	}
@@ -217,13 +217,11 @@ static int write_report_atomic(const struct cvt_report *r, const char *path,
 	int rc = cvt_atomic_open(&file, path, err);
 	if (rc < 0)
 		return rc;
-	/* A large report is laid out on two threads, each writing its half in place. */
+	/* A large report is laid out on two threads, each writing its pieces in place. */
 	if ((rc = cvt_report_write_at(r, CVT_REPORT_PARALLEL_MIN, write_to_file_at, &file)) < 0) {
 		cvt_atomic_abort(&file);
 		cvt_error_set_file(err, path);
-		return cvt_error_set(err, CVT_EIO, "cannot write: %s",
-				     rc == CVT_REPORT_HALVES_APART ? "internal error (the halves of the report do not meet)"
-					      : strerror(-rc));
+		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(-rc));
 	}
 	return cvt_atomic_commit(&file, err);
 }

@@ -571,6 +571,7 @@ int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 static const char first_separator[] = "\n    ", separator[] = ",\n    ";
 
 typedef int (*write_at_fn)(void *ctx, uint64_t offset, const char *data, size_t len);
+typedef int (*write_fn)(void *ctx, const char *data, size_t len);
 
 enum { WRITE_PIECE_FINDINGS = 1024 };
 
@@ -579,11 +580,14 @@ enum { WRITE_PIECE_FINDINGS = 1024 };
  * each thread takes the next piece, lays it out in its own buffer, waits
  * until the piece before has its place (its end offset), takes the place
  * after it, and writes there. Nothing is measured twice and nothing is
- * held but a piece per thread.
+ * held but a piece per thread. An output written in order (`write`, not
+ * `write_at`) gets the piece while its thread holds the turn, so pieces
+ * arrive one at a time and in order, while the next is being laid out.
  */
 struct write_pieces {
 	const struct cvt_report *r;
 	write_at_fn write_at;
+	write_fn write;
 	void *ctx;
 	size_t n_pieces;
 	size_t next_piece; /* the next piece to take */
@@ -593,6 +597,16 @@ struct write_pieces {
 	pthread_mutex_t lock;
 	pthread_cond_t placed_more;
 };
+
+/* Records the first error and wakes a thread waiting for its turn. */
+static void write_pieces_fail(struct write_pieces *wp, int rc)
+{
+	pthread_mutex_lock(&wp->lock);
+	if (!wp->rc)
+		wp->rc = rc;
+	pthread_cond_broadcast(&wp->placed_more);
+	pthread_mutex_unlock(&wp->lock);
+}
 
 static void *write_pieces_thread(void *arg)
 {
@@ -621,24 +635,29 @@ static void *write_pieces_thread(void *arg)
 		pthread_mutex_lock(&wp->lock);
 		while (wp->placed < piece && !wp->rc)
 			pthread_cond_wait(&wp->placed_more, &wp->lock);
+		stop = wp->rc != 0;
 		uint64_t at = wp->end;
-		if (!wp->rc) {
+		if (!stop && !wp->write) {
 			wp->end += out.len;
 			wp->placed++;
+			pthread_cond_broadcast(&wp->placed_more);
 		}
-		stop = wp->rc != 0;
-		pthread_cond_broadcast(&wp->placed_more);
 		pthread_mutex_unlock(&wp->lock);
 		if (stop)
 			break;
-		int rc = wp->write_at(wp->ctx, at, out.buf, out.len);
+		int rc = wp->write ? wp->write(wp->ctx, out.buf, out.len)
+				   : wp->write_at(wp->ctx, at, out.buf, out.len);
 		if (rc < 0) {
+			write_pieces_fail(wp, rc);
+			break;
+		}
+		if (wp->write) {
+			/* Written: the turn passes to the next piece. */
 			pthread_mutex_lock(&wp->lock);
-			if (!wp->rc)
-				wp->rc = rc;
+			wp->end += out.len;
+			wp->placed++;
 			pthread_cond_broadcast(&wp->placed_more);
 			pthread_mutex_unlock(&wp->lock);
-			break;
 		}
 	}
 	sb_release(&out);
@@ -660,8 +679,9 @@ static int write_in_order(void *ctx, const char *data, size_t len)
 	return rc;
 }
 
-int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_at_fn write_at,
-			void *ctx)
+/* cvt_report_write_at, or with `write` the same pieces in order. */
+static int write_pieces(const struct cvt_report *r, size_t parallel_min, write_at_fn write_at,
+			write_fn write, void *ctx)
 {
 	struct strbuf out = STRBUF_INIT;
 	struct json_writer w;
@@ -669,7 +689,8 @@ int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_a
 
 	if (r->n_findings < parallel_min || !r->n_findings) {
 		struct in_order o = {write_at, ctx, 0};
-		rc = cvt_report_write_chunked(r, &out, write_in_order, &o);
+		rc = write ? cvt_report_write_chunked(r, &out, write, ctx)
+			   : cvt_report_write_chunked(r, &out, write_in_order, &o);
 		sb_release(&out);
 		return rc;
 	}
@@ -678,13 +699,14 @@ int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_a
 	struct write_pieces wp = {
 		.r = r,
 		.write_at = write_at,
+		.write = write,
 		.ctx = ctx,
 		.n_pieces = (r->n_findings + WRITE_PIECE_FINDINGS - 1) / WRITE_PIECE_FINDINGS,
 		.end = out.len,
 	};
 	pthread_mutex_init(&wp.lock, NULL);
 	pthread_cond_init(&wp.placed_more, NULL);
-	rc = write_at(ctx, 0, out.buf, out.len);
+	rc = write ? write(ctx, out.buf, out.len) : write_at(ctx, 0, out.buf, out.len);
 	if (rc == 0) {
 		pthread_t thread;
 		int threaded = pthread_create(&thread, NULL, write_pieces_thread, &wp) == 0;
@@ -698,10 +720,22 @@ int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_a
 		json_raw_end(&w);
 		sb_reset(&out);
 		write_tail(&w);
-		rc = write_at(ctx, wp.end, out.buf, out.len);
+		rc = write ? write(ctx, out.buf, out.len) : write_at(ctx, wp.end, out.buf, out.len);
 	}
 	pthread_cond_destroy(&wp.placed_more);
 	pthread_mutex_destroy(&wp.lock);
 	sb_release(&out);
 	return rc;
+}
+
+int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min, write_at_fn write_at,
+			void *ctx)
+{
+	return write_pieces(r, parallel_min, write_at, NULL, ctx);
+}
+
+int cvt_report_write_ordered(const struct cvt_report *r, size_t parallel_min, write_fn write,
+			     void *ctx)
+{
+	return write_pieces(r, parallel_min, NULL, write, ctx);
 }

@@ -99,17 +99,21 @@ int cvt_report_write_chunked(const struct cvt_report *r, struct strbuf *out,
 /*
  * The same, for an output that can be written at any offset (a file):
  * `write_at` is handed each piece with its offset. From `parallel_min`
- * findings on, the second half of the findings is laid out by a second
- * thread, at the offset the first half's length gives, so write_at may be
- * called from two threads at once (on ranges apart). Returns 0, or the
- * first negative return of write_at, or CVT_REPORT_HALVES_APART if the
- * halves would not meet (a bug: nothing may then be claimed written).
+ * findings on, the findings are laid out by two threads, in pieces taken
+ * in turn, so write_at may be called from two threads at once (on ranges
+ * apart). Returns 0, or the first negative return of write_at.
  */
 #define CVT_REPORT_PARALLEL_MIN 20000
-#define CVT_REPORT_HALVES_APART (-65536)
 int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min,
 			int (*write_at)(void *ctx, uint64_t offset, const char *data, size_t len),
 			void *ctx);
+/*
+ * The same for an output written in order (a pipe, a terminal): the
+ * pieces are laid out by two threads as above, and `write` is handed them
+ * one at a time, in order. Returns 0, or the first negative return of write.
+ */
+int cvt_report_write_ordered(const struct cvt_report *r, size_t parallel_min,
+			     int (*write)(void *ctx, const char *data, size_t len), void *ctx);
 
 enum cvt_severity cvt_severity_parse(const char *s); /* case-insensitive; Negligible -> LOW; else UNKNOWN */
 const char *cvt_severity_name(enum cvt_severity s);  /* "CRITICAL" ... "UNKNOWN" */

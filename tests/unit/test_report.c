@@ -304,6 +304,75 @@ static void test_write_at_two_threads(void)
 	cvt_report_release(&r);
 }
 
+/* An output written in order, that notices a call made while another is
+ * still writing (two threads at once) or a piece written twice. */
+struct stream_out {
+	struct strbuf text;
+	pthread_mutex_t lock;
+	int writing, overlapped;
+	size_t calls, fail_at; /* fail_at: the call that fails with -EIO (0: none) */
+};
+
+static int stream_write(void *ctx, const char *data, size_t len)
+{
+	struct stream_out *o = ctx;
+	pthread_mutex_lock(&o->lock);
+	if (o->writing)
+		o->overlapped = 1;
+	o->writing = 1;
+	size_t call = ++o->calls;
+	pthread_mutex_unlock(&o->lock);
+	/* Long enough for the other thread to come in, were it let in. */
+	for (volatile int spin = 0; spin < 20000; spin++)
+		;
+	pthread_mutex_lock(&o->lock);
+	if (call != o->fail_at)
+		sb_add(&o->text, data, len);
+	o->writing = 0;
+	pthread_mutex_unlock(&o->lock);
+	return call == o->fail_at ? -EIO : 0;
+}
+
+/* Laid out on two threads and written in order, the report is the one
+ * written on one thread, and write is never called twice at once. */
+static void test_write_ordered_two_threads(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 1025, 4000, 9000};
+	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+		struct cvt_report r;
+		struct strbuf want = STRBUF_INIT;
+		build_many(&r, sizes[k]);
+		cvt_report_write(&r, &want);
+		for (size_t parallel_min = 0; parallel_min < 2; parallel_min++) {
+			struct stream_out o = {.text = STRBUF_INIT};
+			pthread_mutex_init(&o.lock, NULL);
+			CHECK(cvt_report_write_ordered(&r, parallel_min ? 1u << 30 : 1, stream_write, &o) == 0);
+			CHECK(!o.overlapped);
+			CHECK(o.text.len == want.len && memcmp(o.text.buf, want.buf, want.len) == 0);
+			/* Pieces of 1,024 findings, plus the head and the tail. */
+			if (!parallel_min && sizes[k] > 1024)
+				CHECK(o.calls == (sizes[k] + 1023) / 1024 + 2);
+			sb_release(&o.text);
+			pthread_mutex_destroy(&o.lock);
+		}
+		sb_release(&want);
+		cvt_report_release(&r);
+	}
+	/* A failed write is the result, whichever thread laid the piece out,
+	 * and nothing after it is written. */
+	struct cvt_report r;
+	build_many(&r, 9000);
+	for (size_t fail_at = 1; fail_at <= 11; fail_at++) { /* 9 pieces, the head, the tail */
+		struct stream_out o = {.text = STRBUF_INIT, .fail_at = fail_at};
+		pthread_mutex_init(&o.lock, NULL);
+		CHECK(cvt_report_write_ordered(&r, 1, stream_write, &o) == -EIO);
+		CHECK(o.calls == fail_at);
+		sb_release(&o.text);
+		pthread_mutex_destroy(&o.lock);
+	}
+	cvt_report_release(&r);
+}
+
 /* A report big enough to be sorted on two threads: the same findings in
  * any order give the same report, keys sorted and unique. */
 static void test_sort_two_threads(void)
@@ -341,4 +410,5 @@ static void test_sort_two_threads(void)
 
 TEST_MAIN("report", TEST(test_layout_is_the_writers), TEST(test_merge_by_key), TEST(test_order_independent_output),
 	  TEST(test_aliases_sorted_unique), TEST(test_severity_names), TEST(test_write_at_two_threads),
+	  TEST(test_write_ordered_two_threads),
 	  TEST(test_sort_two_threads))
