@@ -266,30 +266,43 @@ static void sort_entries(struct sort_entry *a, size_t n, struct sort_entry *tmp)
 		memcpy(a, from, n * sizeof *a);
 }
 
+/* The entries of findings [first, first + n), sorted in `a`. */
 struct sort_half {
 	struct sort_entry *a, *tmp;
+	const struct cvt_finding *first;
 	size_t n;
 };
 
+static void sort_half(const struct sort_half *h)
+{
+	for (size_t i = 0; i < h->n; i++) {
+		key_prefix(h->first[i].key, h->a[i].prefix);
+		h->a[i].finding = &h->first[i];
+	}
+	sort_entries(h->a, h->n, h->tmp);
+}
+
 static void *sort_half_thread(void *arg)
 {
-	struct sort_half *h = arg;
-	sort_entries(h->a, h->n, h->tmp);
+	sort_half(arg);
 	return NULL;
 }
 
-/* Sorts `order`; returns where the sorted entries are (`order` or `tmp`).
- * A large report is sorted in two halves on two threads, then merged. */
-static struct sort_entry *sort_findings(struct sort_entry *order, size_t n, struct sort_entry *tmp)
+/* Sorts the entries of the findings `f` into `order`; returns where the
+ * sorted entries are (`order` or `tmp`). A large report is sorted in two
+ * halves on two threads, each making its entries, then merged. */
+static struct sort_entry *sort_findings(const struct cvt_finding *f, struct sort_entry *order,
+					size_t n, struct sort_entry *tmp)
 {
 	size_t mid = n / 2;
-	struct sort_half second = {order + mid, tmp + mid, n - mid};
+	struct sort_half first = {order, tmp, f, mid}, second = {order + mid, tmp + mid, f + mid, n - mid};
 	pthread_t thread;
 	if (n < CVT_REPORT_PARALLEL_MIN || pthread_create(&thread, NULL, sort_half_thread, &second) != 0) {
-		sort_entries(order, n, tmp);
+		struct sort_half whole = {order, tmp, f, n};
+		sort_half(&whole);
 		return order;
 	}
-	sort_entries(order, mid, tmp);
+	sort_half(&first);
 	pthread_join(thread, NULL);
 	merge_entries(order, mid, n, tmp);
 	return tmp;
@@ -302,12 +315,8 @@ void cvt_report_finish(struct cvt_report *r)
 		return;
 	struct cvt_finding *f = r->findings;
 	struct sort_entry *order = cvt_realloc_large(NULL, 0, n, sizeof *order);
-	for (size_t i = 0; i < n; i++) {
-		key_prefix(f[i].key, order[i].prefix);
-		order[i].finding = &f[i];
-	}
 	struct sort_entry *tmp = cvt_realloc_large(NULL, 0, n, sizeof *tmp);
-	struct sort_entry *sorted = sort_findings(order, n, tmp);
+	struct sort_entry *sorted = sort_findings(f, order, n, tmp);
 	/*
 	 * The findings move into their sorted places in the array itself (a
 	 * second array would be as much fresh memory again): each cycle of
@@ -331,17 +340,21 @@ void cvt_report_finish(struct cvt_report *r)
 			at = from;
 		}
 	}
-	cvt_free_large(order);
-	cvt_free_large(tmp);
-	for (size_t i = 0; i < n; i++) {
-		if (out && !strcmp(f[out - 1].key, f[i].key)) {
+	/* sorted[i] still holds the key prefix of what is now f[i]: keys that
+	 * differ there differ, without reading them. */
+	for (size_t i = 0, kept = 0; i < n; i++) {
+		if (out && !memcmp(sorted[kept].prefix, sorted[i].prefix, sizeof sorted[i].prefix) &&
+		    !strcmp(f[out - 1].key, f[i].key)) {
 			merge_into(r, &f[out - 1], &f[i]);
 			continue;
 		}
 		if (out != i)
 			f[out] = f[i];
 		out++;
+		kept = i;
 	}
+	cvt_free_large(order);
+	cvt_free_large(tmp);
 	r->n_findings = out;
 	for (size_t i = 0; i < r->n_findings; i++)
 		tidy_finding(&r->findings[i]);
