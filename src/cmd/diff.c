@@ -314,15 +314,6 @@ static void write_text(struct strbuf *out, const struct cvt_diff *d, const struc
 	}
 }
 
-/* Loads a report; the error names the file. */
-static int load(struct cvt_report *r, const char *path, struct cvt_error *err)
-{
-	int rc = cvt_load_report(r, path, err);
-	if (rc == 0)
-		cvt_error_clear(err);
-	return rc;
-}
-
 int cmd_diff(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -422,10 +413,13 @@ int cmd_diff(int argc, char **argv)
 		goto out;
 	}
 	cvt_error_clear(&err);
-	if (load(&before, paths[0], &err) < 0 || load(&after, paths[1], &err) < 0) {
+	/* The two reports are read at once: a large one reads on two threads
+	 * only while it is scanned, and the other fills the gaps. */
+	if (cvt_load_report_pair(&before, paths[0], &after, paths[1], &err) < 0) {
 		cmd_report_error(&err);
 		goto out;
 	}
+	cvt_error_clear(&err);
 	cvt_diff_compute(&diff, &before, &after);
 	cvt_policy_apply(&review, &diff, &ledger, &config.policy, today.text);
 

@@ -66,6 +66,14 @@ int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_e
 int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *err);
 
 /*
+ * cvt_load_report of two files at once, the first on a second thread (at
+ * most one of them "-"). Returns 0 when both are read; else the first
+ * one's error when it failed, the second one's otherwise.
+ */
+int cvt_load_report_pair(struct cvt_report *first, const char *first_path,
+			 struct cvt_report *second, const char *second_path, struct cvt_error *err);
+
+/*
  * The same for a report already in memory (a git blob): `len` bytes of
  * `data` are copied (the parser decodes in place and the report's strings
  * point into the copy). `name` is what errors call the text, e.g.

@@ -163,4 +163,99 @@ static void test_two_threads_errors(void)
 	sb_release(&text);
 }
 
-TEST_MAIN("trivy_stream", TEST(test_two_threads_same_report), TEST(test_two_threads_errors))
+/* `text` in a temporary file; its path in `path` (at least 32 bytes). */
+static void temp_file(char *path, const char *text, size_t len)
+{
+	strcpy(path, "/tmp/test_trivy_stream.XXXXXX");
+	int fd = mkstemp(path);
+	CHECK(fd >= 0);
+	CHECK(write(fd, text, len) == (ssize_t)len);
+	close(fd);
+}
+
+/* cvt_load_report of `path`: its canonical text, or its error's message. */
+static void load_alone(const char *path, struct strbuf *out)
+{
+	struct cvt_report r;
+	struct cvt_error err = CVT_ERROR_INIT;
+	cvt_report_init(&r);
+	if (cvt_load_report(&r, path, &err) == 0)
+		cvt_report_write(&r, out);
+	else
+		cvt_error_format(&err, out);
+	cvt_report_release(&r);
+	cvt_error_release(&err);
+}
+
+/* Two reports read at once are each the report read alone; of two errors,
+ * the first file's is the one given, as when they are read in turn. */
+static void test_load_pair(void)
+{
+	struct strbuf big = STRBUF_INIT, small = STRBUF_INIT;
+	/* Above SHAPE_TRIVY_PARALLEL_MIN: three threads read at once. */
+	for (unsigned seed = 1; big.len < 9u << 20; seed++) {
+		struct strbuf part = STRBUF_INIT;
+		add_report(&part, 3000, seed, 0);
+		if (!big.len) {
+			sb_add(&big, part.buf, part.len);
+		} else {
+			/* One report: the next part's results join the first's. */
+			const char *results = strstr(part.buf, "\"Results\": [") + strlen("\"Results\": [");
+			big.len -= strlen("]}\n");
+			sb_addstr(&big, ", ");
+			sb_addstr(&big, results);
+		}
+		sb_release(&part);
+	}
+	add_report(&small, 40, 7, 1);
+	char paths[4][32];
+	temp_file(paths[0], big.buf, big.len);
+	temp_file(paths[1], small.buf, small.len);
+	temp_file(paths[2], "{\"SchemaVersion\": 2, \"Results\": [", 31); /* cut short */
+	temp_file(paths[3], "[1, 2]", 6);                               /* not a report */
+	struct strbuf alone[4];
+	for (int i = 0; i < 4; i++) {
+		sb_init(&alone[i], 0);
+		load_alone(paths[i], &alone[i]);
+	}
+	CHECK(alone[0].len > 1000 && alone[1].len > 1000);
+	static const int pairs[][3] = {
+		/* first, second, the one whose text or error is expected */
+		{0, 1, -1}, {1, 0, -1}, {2, 1, 2}, {1, 2, 2}, {0, 3, 3}, {3, 0, 3}, {2, 3, 2}, {3, 2, 3},
+	};
+	for (size_t k = 0; k < sizeof pairs / sizeof pairs[0]; k++) {
+		struct cvt_report first, second;
+		struct cvt_error err = CVT_ERROR_INIT;
+		cvt_report_init(&first);
+		cvt_report_init(&second);
+		int rc = cvt_load_report_pair(&first, paths[pairs[k][0]], &second, paths[pairs[k][1]], &err);
+		if (pairs[k][2] < 0) {
+			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+			CHECK(rc == 0);
+			cvt_report_write(&first, &a);
+			cvt_report_write(&second, &b);
+			CHECK_STR(a.buf, alone[pairs[k][0]].buf);
+			CHECK_STR(b.buf, alone[pairs[k][1]].buf);
+			sb_release(&a);
+			sb_release(&b);
+		} else {
+			struct strbuf message = STRBUF_INIT;
+			CHECK(rc == CVT_EINVAL);
+			cvt_error_format(&err, &message);
+			CHECK_STR(message.buf, alone[pairs[k][2]].buf);
+			sb_release(&message);
+		}
+		cvt_report_release(&first);
+		cvt_report_release(&second);
+		cvt_error_release(&err);
+	}
+	for (int i = 0; i < 4; i++) {
+		unlink(paths[i]);
+		sb_release(&alone[i]);
+	}
+	sb_release(&big);
+	sb_release(&small);
+}
+
+TEST_MAIN("trivy_stream", TEST(test_two_threads_same_report), TEST(test_two_threads_errors),
+	  TEST(test_load_pair))

@@ -1,4 +1,5 @@
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -133,6 +134,41 @@ int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *er
 	free(r->input);
 	r->input = text;
 	return CVT_OK;
+}
+
+struct load_job {
+	struct cvt_report *r;
+	const char *path;
+	struct cvt_error err;
+	int rc;
+};
+
+static void *load_job_run(void *arg)
+{
+	struct load_job *job = arg;
+	job->rc = cvt_load_report(job->r, job->path, &job->err);
+	return NULL;
+}
+
+int cvt_load_report_pair(struct cvt_report *first, const char *first_path,
+			 struct cvt_report *second, const char *second_path, struct cvt_error *err)
+{
+	struct load_job job = {first, first_path, CVT_ERROR_INIT, 0};
+	pthread_t thread;
+	int threaded = pthread_create(&thread, NULL, load_job_run, &job) == 0;
+	if (!threaded)
+		load_job_run(&job);
+	int rc = cvt_load_report(second, second_path, err);
+	if (threaded)
+		pthread_join(thread, NULL);
+	if (job.rc < 0) {
+		/* The first one's error, as when they are read in turn. */
+		cvt_error_release(err);
+		*err = job.err;
+		return job.rc;
+	}
+	cvt_error_release(&job.err);
+	return rc;
 }
 
 int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, const char *name,
