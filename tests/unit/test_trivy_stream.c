@@ -3,6 +3,7 @@
  * json_stream_consumer.fork), gives byte for byte the canonical report of
  * the same text parsed whole; a report the whole parse refuses is refused.
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -257,5 +258,72 @@ static void test_load_pair(void)
 	sb_release(&small);
 }
 
+/* Distinct pointers among the strings `field` of the findings. */
+static size_t distinct_pointers(const struct cvt_report *r, size_t field)
+{
+	size_t n = 0;
+	const char **seen = calloc(r->n_findings, sizeof *seen);
+	for (size_t i = 0; i < r->n_findings; i++) {
+		const char *s = *(const char *const *)((const char *)&r->findings[i] + field);
+		size_t j = 0;
+		while (j < n && seen[j] != s)
+			j++;
+		if (j == n)
+			seen[n++] = s;
+	}
+	free(seen);
+	return n;
+}
+
+/* A canonical report read back is the same report, and the strings its
+ * findings share (a vulnerability's id, title and URL; a package's purl
+ * and versions; a status) are kept about once, not once per finding. */
+static void test_canonical_shares_strings(void)
+{
+	static const char *const statuses[] = {"fixed", "affected", "will_not_fix"};
+	struct cvt_report r, back;
+	struct strbuf canonical = STRBUF_INIT, again = STRBUF_INIT;
+	struct cvt_error err = CVT_ERROR_INIT;
+	cvt_report_init(&r);
+	r.scanner_name = "trivy";
+	for (size_t i = 0; i < 2000; i++) {
+		struct cvt_finding *f = cvt_report_add(&r);
+		size_t pkg = (i * 7) % 50;
+		f->id = arena_sprintf(&r.arena, "CVE-2024-%zu", 1000 + i / 4); /* 4 packages each */
+		f->purl = arena_sprintf(&r.arena, "pkg:deb/debian/p%zu", pkg);
+		f->pkg_name = arena_sprintf(&r.arena, "p%zu", pkg);
+		f->installed_version = arena_sprintf(&r.arena, "1.%zu", pkg);
+		f->title = arena_sprintf(&r.arena, "a flaw in %zu", i / 4);
+		f->url = arena_sprintf(&r.arena, "https://example.com/%zu", i / 4);
+		f->status = statuses[i % 3];
+		f->severity = CVT_SEV_HIGH;
+		shape_set_key(&r, f);
+		cvt_finding_add_location(&r, f, "img (debian 12)", NULL, f->installed_version);
+	}
+	cvt_report_finish(&r);
+	cvt_report_write(&r, &canonical);
+	char path[32];
+	temp_file(path, canonical.buf, canonical.len);
+	cvt_report_init(&back);
+	CHECK(cvt_load_report(&back, path, &err) == 0);
+	cvt_report_write(&back, &again);
+	CHECK_STR(again.buf, canonical.buf);
+	CHECK(back.n_findings == 2000);
+	/* 500 vulnerabilities, 50 packages, 3 statuses: a string copied per
+	 * finding would make 2,000 of each. */
+	CHECK(distinct_pointers(&back, offsetof(struct cvt_finding, id)) == 500);
+	CHECK(distinct_pointers(&back, offsetof(struct cvt_finding, title)) == 500);
+	CHECK(distinct_pointers(&back, offsetof(struct cvt_finding, url)) == 500);
+	CHECK(distinct_pointers(&back, offsetof(struct cvt_finding, purl)) <= 2 * 50);
+	CHECK(distinct_pointers(&back, offsetof(struct cvt_finding, installed_version)) <= 2 * 50);
+	CHECK(distinct_pointers(&back, offsetof(struct cvt_finding, status)) <= 2 * 3);
+	unlink(path);
+	cvt_report_release(&r);
+	cvt_report_release(&back);
+	cvt_error_release(&err);
+	sb_release(&canonical);
+	sb_release(&again);
+}
+
 TEST_MAIN("trivy_stream", TEST(test_two_threads_same_report), TEST(test_two_threads_errors),
-	  TEST(test_load_pair))
+	  TEST(test_load_pair), TEST(test_canonical_shares_strings))

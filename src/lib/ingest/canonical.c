@@ -6,13 +6,17 @@
 #include "shape.h"
 
 /* Strings a finding keeps are copied into the report's arena: a streamed
- * finding lives only until the next one. Consecutive locations mostly share
- * their target, which is then copied once. */
+ * finding lives only until the next one. What findings share is copied
+ * once: consecutive locations mostly share their target; consecutive
+ * findings (sorted by key, so by id first) mostly the vulnerability's
+ * text; findings of one package its name, purl and versions (pooled). */
 struct canonical_ctx {
 	struct cvt_report *r;
 	struct json_stream *stream;
 	struct shape_strings strings;
 	const char *last_target;
+	const char *last_id, *last_title, *last_url, *last_published, *last_cvss;
+	struct shape_pool *pool;
 };
 
 static const char *keep_target(struct canonical_ctx *c, const char *target)
@@ -36,8 +40,9 @@ static int read_location(struct canonical_ctx *c, struct cvt_finding *f, const s
 	    (rc = shape_opt_string(loc, "path", path, &pkg_path, err)) < 0 ||
 	    (rc = shape_opt_string(loc, "version", path, &version, err)) < 0)
 		return rc;
-	cvt_finding_add_location(r, f, keep_target(c, target), shape_keep(&c->strings, pkg_path),
-				 shape_keep(&c->strings, version));
+	cvt_finding_add_location(r, f, keep_target(c, target),
+				 shape_keep_pooled(&c->strings, c->pool, pkg_path),
+				 shape_keep_pooled(&c->strings, c->pool, version));
 	return 0;
 }
 
@@ -70,21 +75,26 @@ static int read_finding(struct canonical_ctx *c, const struct json_value *v,
 	    (rc = shape_opt_array(v, "aliases", path, &aliases, err)) < 0 ||
 	    (rc = shape_opt_array(v, "locations", path, &locations, err)) < 0)
 		return rc;
-	f->id = shape_keep(a, f->id);
-	f->pkg_name = shape_keep(a, f->pkg_name);
-	f->purl = shape_keep(a, f->purl);
-	f->status = shape_keep(a, f->status);
-	f->installed_version = shape_keep(a, f->installed_version);
-	f->fixed_version = shape_keep(a, f->fixed_version);
-	f->published = shape_keep(a, f->published);
-	f->title = shape_keep(a, f->title);
-	f->url = shape_keep(a, f->url);
+	f->id = shape_keep_like_last(a, &c->last_id, f->id);
+	f->pkg_name = shape_keep_pooled(a, c->pool, f->pkg_name);
+	f->purl = shape_keep_pooled(a, c->pool, f->purl);
+	f->status = shape_keep_pooled(a, c->pool, f->status);
+	f->installed_version = shape_keep_pooled(a, c->pool, f->installed_version);
+	f->fixed_version = shape_keep_pooled(a, c->pool, f->fixed_version);
+	f->published = shape_keep_like_last(a, &c->last_published, f->published);
+	f->title = shape_keep_like_last(a, &c->last_title, f->title);
+	f->url = shape_keep_like_last(a, &c->last_url, f->url);
 	/* The key is derived, so a hand-edited key cannot disagree with id and purl. */
 	shape_make_key(a, f);
 	f->severity = cvt_severity_parse(severity);
 	cvss = json_get(v, "cvss");
-	if (json_is(cvss, JSON_NUMBER))
-		f->cvss = arena_strndup(&r->arena, cvss->u.str, cvss->len);
+	if (json_is(cvss, JSON_NUMBER)) {
+		/* A number's text is not NUL-terminated: compared by length. */
+		if (!c->last_cvss || strlen(c->last_cvss) != cvss->len ||
+		    memcmp(c->last_cvss, cvss->u.str, cvss->len) != 0)
+			c->last_cvss = shape_keep_len(a, cvss->u.str, cvss->len);
+		f->cvss = c->last_cvss;
+	}
 	else if (cvss && !json_is(cvss, JSON_NULL))
 		return shape_error(err, &(struct shape_path){path, "cvss", 0}, "a number or null", cvss);
 	struct shape_path ap = {path, "aliases", 0};
@@ -94,7 +104,7 @@ static int read_finding(struct canonical_ctx *c, const struct json_value *v,
 			return shape_error(err, &(struct shape_path){&ap, NULL, i}, "a string",
 					   &aliases->u.items[i]);
 		if (*alias && strcmp(alias, f->id) != 0)
-			cvt_finding_add_alias(r, f, shape_keep(a, alias));
+			cvt_finding_add_alias(r, f, shape_keep_pooled(a, c->pool, alias));
 	}
 	struct shape_path lp = {path, "locations", 0};
 	for (uint32_t i = 0; locations && i < locations->len; i++) {
@@ -113,7 +123,7 @@ int cvt_ingest_canonical(struct cvt_report *r, const struct json_value *root, st
 int shape_ingest_canonical(struct cvt_report *r, const struct json_value *root,
 			   struct json_stream *stream, struct cvt_error *err)
 {
-	struct canonical_ctx c = {r, stream, {NULL, NULL, 0}, NULL};
+	struct canonical_ctx c = {.r = r, .stream = stream};
 	shape_strings_init(&c.strings, &r->arena);
 	const struct json_value *artifact, *scanner, *findings;
 	int rc;
@@ -143,13 +153,21 @@ int shape_ingest_canonical(struct cvt_report *r, const struct json_value *root,
 		else if (results && !json_is(results, JSON_NULL))
 			return shape_error(err, &(struct shape_path){&sp, "results", 0}, "a number", results);
 	}
+	/* On the stack: freeing it could hand the heap's top back to the
+	 * system, to be faulted in again for the next report of a fleet. */
+	struct shape_pool pool;
+	memset(&pool, 0, sizeof pool);
+	c.pool = &pool;
+	rc = 0;
 	for (uint32_t i = 0; findings && i < findings->len; i++) {
 		struct shape_path ip = {&fp, NULL, i};
 		const struct json_value *v;
 		if ((rc = shape_element(stream, &findings->u.items[i], &v, err)) < 0 ||
 		    (rc = read_finding(&c, v, &ip, err)) < 0)
-			return rc;
+			break;
 	}
+	if (rc < 0)
+		return rc;
 	cvt_report_finish(r);
 	return 0;
 }

@@ -201,6 +201,34 @@ const char *shape_keep(struct shape_strings *ss, const char *s)
 	return s ? shape_keep_len(ss, s, strlen(s)) : NULL;
 }
 
+const char *shape_keep_pooled(struct shape_strings *ss, struct shape_pool *pool, const char *s)
+{
+	if (!s)
+		return NULL;
+	uint64_t hash = cvt_text_hash(s);
+	struct shape_pooled *set = pool->set[hash % SHAPE_POOL_SETS], found;
+	size_t way = 0;
+	while (way < SHAPE_POOL_WAYS - 1 && set[way].s &&
+	       (set[way].hash != hash || strcmp(set[way].s, s) != 0))
+		way++;
+	if (set[way].s && set[way].hash == hash && !strcmp(set[way].s, s))
+		found = set[way];
+	else
+		found = (struct shape_pooled){shape_keep(ss, s), hash}; /* replaces the last way */
+	memmove(set + 1, set, way * sizeof *set);
+	set[0] = found;
+	return found.s;
+}
+
+const char *shape_keep_like_last(struct shape_strings *ss, const char **last, const char *s)
+{
+	if (!s)
+		return NULL;
+	if (!*last || strcmp(*last, s) != 0)
+		*last = shape_keep(ss, s);
+	return *last;
+}
+
 void shape_make_key(struct shape_strings *ss, struct cvt_finding *f)
 {
 	size_t id_len = strlen(f->id), purl_len = strlen(f->purl);

@@ -77,6 +77,25 @@ const char *shape_keep(struct shape_strings *ss, const char *s);
 void shape_make_key(struct shape_strings *ss, struct cvt_finding *f);
 
 /*
+ * Strings many findings share (package names, purls, versions, statuses),
+ * kept once: a table of the strings kept lately, by a hash of their text,
+ * in sets of SHAPE_POOL_WAYS, the least recently met one replaced. A string
+ * met again while still in the table is not copied again.
+ */
+enum { SHAPE_POOL_SETS = 256, SHAPE_POOL_WAYS = 4 };
+struct shape_pooled {
+	const char *s;
+	uint64_t hash;
+};
+struct shape_pool {
+	struct shape_pooled set[SHAPE_POOL_SETS][SHAPE_POOL_WAYS]; /* most recent first */
+};
+/* `s` kept, or the equal string the pool holds (NULL stays NULL). */
+const char *shape_keep_pooled(struct shape_strings *ss, struct shape_pool *pool, const char *s);
+/* `s` kept, or `*last` when equal to it (`*last` is then the kept one). */
+const char *shape_keep_like_last(struct shape_strings *ss, const char **last, const char *s);
+
+/*
  * Adapters that read a document as a stream: `stream` is the context the
  * skeleton `root` came from, or NULL for a document parsed whole (as
  * cvt_ingest_trivy and cvt_ingest_canonical pass).
