@@ -1,7 +1,8 @@
 #!/bin/sh
 # The code that runs on two threads, under ThreadSanitizer (`make check-tsan`;
 # CI runs it): the unit tests of the stream's worker, of Trivy read on two
-# threads and of the two-thread sort and write, then `cvetrail normalize` of
+# threads, of the two-thread sort and write and of a fleet's reports read
+# two at a time, then `cvetrail normalize` of
 # a generated 30,000-vulnerability Trivy report (above every two-thread
 # threshold), to a file and to standard output, whose output must be the
 # regular build's byte for byte.
@@ -16,7 +17,7 @@ passed=0 failed=0
 ok() { passed=$((passed + 1)); echo "ok: $*"; }
 bad() { failed=$((failed + 1)); echo "FAIL: $*"; }
 
-tests="test_json_stream test_trivy_stream test_report"
+tests="test_json_stream test_trivy_stream test_report test_fleet"
 targets=""
 for t in $tests; do targets="$targets $TSAN_BUILD/tests/$t"; done
 if ! make -s BUILD=$TSAN_BUILD OPT="-O1 -g" CFLAGS="-fsanitize=thread" LDFLAGS="-fsanitize=thread" \

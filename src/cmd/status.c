@@ -67,14 +67,14 @@ const struct cvt_command_doc cmd_status_doc = {
 		"(titles, reasons) is printed with control characters replaced.\n"
 		"\n"
 		"Given a folder DIR, every *.json report in it (one per image) is read in name order, "
-		"one at a time; each line starts with the image (the file name without .json, or the "
+		"two at a time on two threads; each line starts with the image (the file name without .json, or the "
 		"report's artifact name when 'normalize -o DIR' named the file after it) and a "
 		"decision is stale only when no image has a finding it covers. A trivy k8s cluster "
 		"report is read the same way, one image per distinct image reference (sorted). For "
 		"such a fleet a summary follows the sections: the vulnerabilities found in most images "
 		"(highest severity, images, images where it is untriaged; top 20), the images with "
 		"most untriaged CRITICAL findings (top 20) and the decisions that cover findings in "
-		"several images. Memory stays that of the largest report plus the summary: untriaged "
+		"several images. Memory stays that of the two largest reports plus the summary: untriaged "
 		"lines are kept in a temporary file until printed.\n"
 		"\n"
 		"A decision scoped to an image (ack --image) covers findings only in that image: the "
@@ -117,7 +117,7 @@ struct item_list {
 /*
  * The untriaged section can list every finding of a fleet: its lines are
  * formatted as they are found and spilled to a temporary file a megabyte at
- * a time, so memory stays that of the largest report plus the aggregate.
+ * a time, so memory stays that of the reports being read plus the aggregate.
  */
 struct spill {
 	FILE *file; /* NULL until the first megabyte */
@@ -612,7 +612,8 @@ static int check_path(struct results *res, const char *path, const struct cvt_le
 	return rc;
 }
 
-/* Loads one image at a time, so memory stays that of the largest report plus the results. */
+/* Loads the images in turn (a folder's two at a time), so memory stays that of
+ * the reports being read plus the results. */
 static int check_fleet(struct results *res, const char *path, const struct cvt_ledger *l,
 		       const char *today, unsigned char *used, struct cvt_error *err)
 {

@@ -1,6 +1,7 @@
 #include "fleet.h"
 
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -16,12 +17,28 @@
 
 /* ---- reading ---- */
 
+/*
+ * The report of a folder read on a second thread while the caller's thread
+ * reads the one before it: images are handed out in pairs, the second of
+ * each pair read at the same time as the first.
+ */
+struct fleet_ahead {
+	int pending; /* a thread reads `index` into `report` (joined on taking) */
+	size_t index;
+	const char *path;
+	pthread_t thread;
+	struct cvt_report report;
+	struct cvt_error err;
+	int rc;
+};
+
 struct cvt_fleet_reader {
 	struct strbuf path;
 	struct strbuf image;
 	/* a folder */
 	char **paths;
 	size_t n_paths;
+	struct fleet_ahead ahead;
 	/* a cluster report, read once */
 	int is_cluster;
 	char *text;
@@ -147,6 +164,63 @@ void cvt_fleet_image_name(const char *path, const struct cvt_report *r, struct s
 	sb_add(out, base, len);
 }
 
+static void *ahead_run(void *arg)
+{
+	struct fleet_ahead *a = arg;
+	a->rc = cvt_load_report(&a->report, a->path, &a->err);
+	return NULL;
+}
+
+/* Starts reading image `index` of the folder on a second thread. */
+static void ahead_start(struct cvt_fleet_reader *rd, size_t index)
+{
+	struct fleet_ahead *a = &rd->ahead;
+	a->index = index;
+	a->path = rd->paths[index];
+	cvt_report_init(&a->report);
+	cvt_error_init(&a->err);
+	a->rc = 0;
+	if (pthread_create(&a->thread, NULL, ahead_run, a) == 0) {
+		a->pending = 1;
+	} else {
+		/* Read in turn, as without it. */
+		cvt_report_release(&a->report);
+		cvt_error_release(&a->err);
+	}
+}
+
+/* Waits for the report read ahead and drops it. */
+static void ahead_drop(struct cvt_fleet_reader *rd)
+{
+	struct fleet_ahead *a = &rd->ahead;
+	if (!a->pending)
+		return;
+	pthread_join(a->thread, NULL);
+	a->pending = 0;
+	cvt_report_release(&a->report);
+	cvt_error_release(&a->err);
+}
+
+/* Image `index` of the folder into `r` (empty) and `err`: the one read
+ * ahead, or read now while the next one is read ahead. */
+static int folder_read(struct cvt_fleet_reader *rd, size_t index, struct cvt_report *r,
+		       struct cvt_error *err)
+{
+	struct fleet_ahead *a = &rd->ahead;
+	if (a->pending && a->index == index) {
+		pthread_join(a->thread, NULL);
+		a->pending = 0;
+		*r = a->report;
+		cvt_error_release(err);
+		*err = a->err;
+		return a->rc;
+	}
+	ahead_drop(rd);
+	if (index + 1 < rd->n_paths)
+		ahead_start(rd, index + 1);
+	return cvt_load_report(r, rd->paths[index], err);
+}
+
 int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char **image,
 		   struct cvt_error *err)
 {
@@ -168,8 +242,9 @@ int cvt_fleet_next(struct cvt_fleet_reader *rd, struct cvt_report *r, const char
 	} else {
 		if (rd->next >= rd->n_paths)
 			return 0;
-		const char *path = rd->paths[rd->next++];
-		if ((rc = cvt_load_report(r, path, err)) < 0) {
+		size_t index = rd->next++;
+		const char *path = rd->paths[index];
+		if ((rc = folder_read(rd, index, r, err)) < 0) {
 			cvt_error_set_file(err, path);
 			return rc;
 		}
@@ -183,6 +258,7 @@ void cvt_fleet_close(struct cvt_fleet_reader *rd)
 {
 	if (!rd)
 		return;
+	ahead_drop(rd);
 	cvt_free_paths(rd->paths, rd->n_paths);
 	if (rd->is_cluster) {
 		cvt_k8s_cluster_release(&rd->cluster);
@@ -196,6 +272,7 @@ void cvt_fleet_close(struct cvt_fleet_reader *rd)
 
 void cvt_fleet_rewind(struct cvt_fleet_reader *rd)
 {
+	ahead_drop(rd);
 	rd->next = 0;
 }
 

@@ -13,7 +13,8 @@
  * Many images at once. A fleet is either a folder of reports (one per image,
  * "<image>.json", canonical or any scanner output cvetrail reads) or a
  * `trivy k8s` cluster report (one image per workload container). Images are
- * read one at a time, so memory is bounded by the largest report plus the
+ * read one at a time (the reports of a folder two at a time, on two
+ * threads), so memory is bounded by the two largest reports plus the
  * aggregate, never by the sum.
  */
 

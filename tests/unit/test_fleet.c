@@ -335,6 +335,77 @@ static void test_reader_folder(void)
 	cvt_error_release(&err);
 }
 
+/* A folder's reports read two at a time come out as read in turn: in name
+ * order, each whole; a broken one fails where it stands, whichever thread
+ * read it; rewinding or closing with a report read ahead loses nothing. */
+static void test_reader_folder_pairs(void)
+{
+	struct strbuf path = STRBUF_INIT, dir = STRBUF_INIT, name = STRBUF_INIT;
+	struct cvt_error err = CVT_ERROR_INIT;
+	struct cvt_fleet_reader *rd;
+	struct cvt_report r;
+	const char *image;
+	char id[16], artifact[16];
+	sb_addstr(&dir, tmp_path(&path, "pairs"));
+	mkdir(dir.buf, 0777);
+	for (int i = 0; i < 7; i++) {
+		snprintf(id, sizeof id, "CVE-%d", i);
+		snprintf(artifact, sizeof artifact, "img:%d", i);
+		sb_reset(&name);
+		sb_addf(&name, "pairs/img-%d.json", i);
+		write_text(tmp_path(&path, name.buf), canonical(artifact, id));
+	}
+	cvt_report_init(&r);
+	CHECK(cvt_fleet_open(&rd, dir.buf, &err) == 0);
+	for (int pass = 0; rd && pass < 2; pass++) {
+		/* The second pass starts over after 3 images: the 4th is read ahead. */
+		int until = pass ? 7 : 3;
+		for (int i = 0; i < until; i++) {
+			CHECK(cvt_fleet_next(rd, &r, &image, &err) == 1);
+			snprintf(id, sizeof id, "CVE-%d", i);
+			sb_reset(&name);
+			sb_addf(&name, "img-%d", i);
+			CHECK_STR(image, name.buf);
+			CHECK(r.n_findings == 1 && !strcmp(r.findings[0].id, id));
+		}
+		if (pass)
+			CHECK(cvt_fleet_next(rd, &r, &image, &err) == 0);
+		else
+			cvt_fleet_rewind(rd);
+	}
+	cvt_fleet_close(rd);
+	/* Closed with the second image read ahead (ASan sees a leak). */
+	CHECK(cvt_fleet_open(&rd, dir.buf, &err) == 0);
+	CHECK(rd && cvt_fleet_next(rd, &r, &image, &err) == 1);
+	cvt_fleet_close(rd);
+	/* Broken: img-2 is read by the caller's thread, img-5 ahead. */
+	for (int bad = 2; bad <= 5; bad += 3) {
+		sb_reset(&name);
+		sb_addf(&name, "pairs/img-%d.json", bad);
+		write_text(tmp_path(&path, name.buf), "{\"schema\": ");
+		CHECK(cvt_fleet_open(&rd, dir.buf, &err) == 0);
+		int got = 0, rc = 0;
+		while (rd && (rc = cvt_fleet_next(rd, &r, &image, &err)) == 1)
+			got++;
+		CHECK(got == bad && rc < 0);
+		sb_reset(&name);
+		sb_addf(&name, "img-%d.json", bad);
+		CHECK(strstr(err.file.buf, name.buf) != NULL);
+		CHECK(err.has_position && err.offset == 11);
+		cvt_fleet_close(rd);
+		snprintf(id, sizeof id, "CVE-%d", bad);
+		snprintf(artifact, sizeof artifact, "img:%d", bad);
+		sb_reset(&name);
+		sb_addf(&name, "pairs/img-%d.json", bad);
+		write_text(tmp_path(&path, name.buf), canonical(artifact, id));
+	}
+	cvt_report_release(&r);
+	sb_release(&path);
+	sb_release(&dir);
+	sb_release(&name);
+	cvt_error_release(&err);
+}
+
 static void test_reader_cluster(void)
 {
 	struct strbuf path = STRBUF_INIT;
@@ -397,6 +468,6 @@ static void test_scope_matching(void)
 	CHECK(cvt_image_in_scope(NULL, NULL));
 }
 
-TEST_MAIN("fleet", TEST(test_names_identity), TEST(test_names_hostile),
+TEST_MAIN("fleet", TEST(test_names_identity), TEST(test_reader_folder_pairs), TEST(test_names_hostile),
 	  TEST(test_names_hash_lookalike), TEST(test_aggregate), TEST(test_aggregate_many_ids),
 	  TEST(test_reader_folder), TEST(test_reader_cluster), TEST(test_scope_matching))
