@@ -60,9 +60,6 @@ static int is_cluster_report(const struct cvt_report *r)
 	return r->artifact_type && !strcmp(r->artifact_type, "kubernetes_cluster");
 }
 
-static int write_report_atomic(const struct cvt_report *r, const char *path,
-			       struct cvt_error *err);
-
 /*
  * One canonical report per image of a cluster report, DIR/<safe name>.json. Every image is
  * read once before anything is written, so an invalid report leaves DIR untouched.
@@ -87,7 +84,7 @@ static int normalize_cluster(const char *input, const char *dir)
 			sb_addf(&path, "%s/", dir);
 			cvt_image_file_name(image, &path);
 			sb_addstr(&path, ".json");
-			if ((rc = write_report_atomic(&report, path.buf, &err)) < 0)
+			if ((rc = cvt_report_write_file(&report, path.buf, &err)) < 0)
 				break;
 		}
 	}
@@ -105,11 +102,6 @@ static int refuse_cluster(void)
 	return cmd_usage_error("normalize",
 			       "a trivy k8s cluster report holds many images: use -o DIR to write "
 			       "one canonical report per image into the folder DIR");
-}
-
-static int write_to_file_at(void *ctx, uint64_t offset, const char *data, size_t len)
-{
-	return cvt_atomic_write_at(ctx, offset, data, len);
 }
 
 static int write_to_stdout(void *ctx, const char *data, size_t len)
@@ -196,7 +188,7 @@ int cmd_normalize(int argc, char **argv)
 	}
 	/* The canonical report is written as it is laid out, a piece at a time. */
 	if (output) {
-		if (write_report_atomic(&report, output, &err) < 0)
+		if (cvt_report_write_file(&report, output, &err) < 0)
 			status = cmd_report_error(&err);
 	} else if (cvt_report_write_ordered(&report, CVT_REPORT_PARALLEL_MIN, write_to_stdout, NULL) < 0 ||
 		   fflush(stdout) != 0) {
@@ -208,20 +200,4 @@ out:
 	cvt_report_release(&report);
 	cvt_error_release(&err);
 	return status;
-}
-
-static int write_report_atomic(const struct cvt_report *r, const char *path,
-			       struct cvt_error *err)
-{
-	struct cvt_atomic_file file;
-	int rc = cvt_atomic_open(&file, path, err);
-	if (rc < 0)
-		return rc;
-	/* A large report is laid out on two threads, each writing its pieces in place. */
-	if ((rc = cvt_report_write_at(r, CVT_REPORT_PARALLEL_MIN, write_to_file_at, &file)) < 0) {
-		cvt_atomic_abort(&file);
-		cvt_error_set_file(err, path);
-		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(-rc));
-	}
-	return cvt_atomic_commit(&file, err);
 }

@@ -278,17 +278,11 @@ static int append_all(int fd, const char *path, const struct strbuf *text, struc
 }
 
 /* Loads the committed report; a missing one is the first run (an empty report). */
-static int load_previous(struct cvt_report *before, const char *path, char **bytes, size_t *len,
-			 struct cvt_error *err)
+static int load_previous(struct cvt_report *before, const char *path, struct cvt_error *err)
 {
-	*bytes = NULL;
-	*len = 0;
 	if (!cvt_file_exists(path))
 		return 0;
-	int rc = cvt_read_file(path, bytes, len, err);
-	if (rc == 0)
-		rc = cvt_load_report(before, path, err);
-	return rc;
+	return cvt_load_report(before, path, err);
 }
 
 static void print_summary(const struct update_args *a, const struct cvt_diff *d,
@@ -338,9 +332,8 @@ int cmd_update(int argc, char **argv)
 	struct cvt_error err = CVT_ERROR_INIT;
 	struct cvt_lock lock = CVT_LOCK_INIT;
 	struct cvt_date today;
-	struct strbuf report_text = STRBUF_INIT, summary = STRBUF_INIT, outputs = STRBUF_INIT;
-	char *old_bytes = NULL;
-	size_t old_len = 0;
+	struct strbuf summary = STRBUF_INIT, outputs = STRBUF_INIT;
+	int unchanged = 0;
 	int status = EXIT_ERROR, report_written = 0, output_fd = -1;
 	const char *github_output = getenv("GITHUB_OUTPUT");
 	cvt_config_init(&config);
@@ -379,12 +372,15 @@ int cmd_update(int argc, char **argv)
 	 * scan runs before: a long scan holds no one up. */
 	if (next_step(cvt_lock_acquire(&lock, a.report_path, CVT_REPORT_LOCK_TIMEOUT_MS, &err),
 		      &err) < 0 ||
-	    next_step(load_previous(&before, a.report_path, &old_bytes, &old_len, &err), &err) < 0)
+	    next_step(load_previous(&before, a.report_path, &err), &err) < 0)
+		goto fail;
+	/* The report file is rewritten only when its text changes (so is the
+	 * commit). Compared piece by piece: neither text is held whole. */
+	if ((unchanged = cvt_report_matches_file(&after, a.report_path, &err)) < 0)
 		goto fail;
 
 	cvt_diff_compute(&diff, &before, &after);
 	cvt_policy_apply(&review, &diff, &ledger, &config.policy, today.text);
-	cvt_report_write(&after, &report_text);
 	if (a.summary_path) {
 		struct cvt_md_options md = {0};
 		md.max_rows = config.summary_max_rows;
@@ -401,10 +397,8 @@ int cmd_update(int argc, char **argv)
 	if (a.summary_path &&
 	    cvt_write_file_atomic(a.summary_path, summary.buf, summary.len, &err) < 0)
 		goto fail;
-	if (!old_bytes || old_len != report_text.len ||
-	    memcmp(old_bytes, report_text.buf, old_len) != 0) {
-		if (cvt_write_file_atomic(a.report_path, report_text.buf, report_text.len, &err) <
-		    0)
+	if (!unchanged) {
+		if (cvt_report_write_file(&after, a.report_path, &err) < 0)
 			goto fail;
 		report_written = 1;
 	}
@@ -433,8 +427,6 @@ out:
 	if (output_fd >= 0)
 		close(output_fd);
 	cvt_lock_release(&lock);
-	free(old_bytes);
-	sb_release(&report_text);
 	sb_release(&summary);
 	sb_release(&outputs);
 	cvt_review_release(&review);

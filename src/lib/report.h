@@ -115,6 +115,17 @@ int cvt_report_write_at(const struct cvt_report *r, size_t parallel_min,
 int cvt_report_write_ordered(const struct cvt_report *r, size_t parallel_min,
 			     int (*write)(void *ctx, const char *data, size_t len), void *ctx);
 
+/* Writes the report to `path` atomically (a temporary file, fsync, rename),
+ * laid out as cvt_report_write_at does. */
+int cvt_report_write_file(const struct cvt_report *r, const char *path, struct cvt_error *err);
+/*
+ * Whether `path` holds exactly the text cvt_report_write would give: 1 if
+ * so, 0 if not (or there is no such file), a negative CVT_E* when it cannot
+ * be read. Compared piece by piece as laid out, never held whole; a
+ * difference stops the comparison there.
+ */
+int cvt_report_matches_file(const struct cvt_report *r, const char *path, struct cvt_error *err);
+
 enum cvt_severity cvt_severity_parse(const char *s); /* case-insensitive; Negligible -> LOW; else UNKNOWN */
 const char *cvt_severity_name(enum cvt_severity s);  /* "CRITICAL" ... "UNKNOWN" */
 

@@ -3,7 +3,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include "fileio.h"
 #include "harness.h"
 #include "json.h"
 #include "report.h"
@@ -373,6 +375,74 @@ static void test_write_ordered_two_threads(void)
 	cvt_report_release(&r);
 }
 
+static void write_bytes(const char *path, const char *data, size_t len)
+{
+	FILE *f = fopen(path, "wb");
+	CHECK(f != NULL);
+	if (f) {
+		CHECK(fwrite(data, 1, len, f) == len);
+		fclose(f);
+	}
+}
+
+/* A report file written atomically is the report's text; a file is found
+ * to hold it only when it is that text byte for byte, on one thread or two. */
+static void test_report_file(void)
+{
+	char dir[] = "/tmp/test_report.XXXXXX";
+	CHECK(mkdtemp(dir) != NULL);
+	char path[64], blocked[80], file[64];
+	snprintf(path, sizeof path, "%s/report.json", dir);
+	snprintf(file, sizeof file, "%s/file", dir);
+	snprintf(blocked, sizeof blocked, "%s/file/report.json", dir); /* under a file */
+	write_bytes(file, "x", 1);
+	static const size_t sizes[] = {3, CVT_REPORT_PARALLEL_MIN + 3000};
+	for (size_t k = 0; k < 2; k++) {
+		struct cvt_report r;
+		struct cvt_error err = CVT_ERROR_INIT;
+		struct strbuf text = STRBUF_INIT, copy = STRBUF_INIT;
+		build_many(&r, sizes[k]);
+		cvt_report_write(&r, &text);
+		CHECK(cvt_report_matches_file(&r, path, &err) == 0); /* no file yet */
+		CHECK(cvt_report_write_file(&r, path, &err) == 0);
+		char *got = NULL;
+		size_t got_len = 0;
+		CHECK(cvt_read_file(path, &got, &got_len, &err) == 0);
+		CHECK(got_len == text.len && got && memcmp(got, text.buf, text.len) == 0);
+		free(got);
+		CHECK(cvt_report_matches_file(&r, path, &err) == 1);
+		/* One byte changed at the start, in the middle, at the end. */
+		size_t at[] = {0, text.len / 2, text.len - 1};
+		for (size_t i = 0; i < 3; i++) {
+			sb_reset(&copy);
+			sb_add(&copy, text.buf, text.len);
+			copy.buf[at[i]] ^= 1;
+			write_bytes(path, copy.buf, copy.len);
+			CHECK(cvt_report_matches_file(&r, path, &err) == 0);
+		}
+		/* One byte less, one byte more. */
+		write_bytes(path, text.buf, text.len - 1);
+		CHECK(cvt_report_matches_file(&r, path, &err) == 0);
+		sb_reset(&copy);
+		sb_add(&copy, text.buf, text.len);
+		sb_addch(&copy, '\n');
+		write_bytes(path, copy.buf, copy.len);
+		CHECK(cvt_report_matches_file(&r, path, &err) == 0);
+		/* A folder is not the report. */
+		CHECK(cvt_report_matches_file(&r, dir, &err) == 0);
+		/* Nowhere to write: an error naming the file, nothing written. */
+		CHECK(cvt_report_write_file(&r, blocked, &err) < 0);
+		CHECK(strstr(err.file.buf, "report.json") != NULL);
+		unlink(path);
+		sb_release(&text);
+		sb_release(&copy);
+		cvt_error_release(&err);
+		cvt_report_release(&r);
+	}
+	unlink(file);
+	rmdir(dir);
+}
+
 /* A report big enough to be sorted on two threads: the same findings in
  * any order give the same report, keys sorted and unique. */
 static void test_sort_two_threads(void)
@@ -410,5 +480,5 @@ static void test_sort_two_threads(void)
 
 TEST_MAIN("report", TEST(test_layout_is_the_writers), TEST(test_merge_by_key), TEST(test_order_independent_output),
 	  TEST(test_aliases_sorted_unique), TEST(test_severity_names), TEST(test_write_at_two_threads),
-	  TEST(test_write_ordered_two_threads),
+	  TEST(test_write_ordered_two_threads), TEST(test_report_file),
 	  TEST(test_sort_two_threads))
