@@ -2,6 +2,7 @@
  * compared with it, both laid out on two threads (cvt_report_write_at). */
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -33,7 +34,8 @@ int cvt_report_write_file(const struct cvt_report *r, const char *path, struct c
 struct compared_file {
 	int fd;
 	uint64_t size;
-	uint64_t end; /* of the text laid out; only the last piece ends it */
+	pthread_mutex_t lock; /* pieces are compared on two threads */
+	uint64_t end;         /* of the text laid out: where the furthest piece ends */
 };
 
 enum { PIECE_DIFFERS = -ECANCELED };
@@ -57,9 +59,10 @@ static int compare_at(void *ctx, uint64_t offset, const char *data, size_t len)
 		offset += (uint64_t)got;
 		len -= (size_t)got;
 	}
-	/* Pieces end in order only by the end of the text; the tail comes last. */
+	pthread_mutex_lock(&c->lock);
 	if (offset > c->end)
 		c->end = offset;
+	pthread_mutex_unlock(&c->lock);
 	return 0;
 }
 
@@ -77,8 +80,10 @@ int cvt_report_matches_file(const struct cvt_report *r, const char *path, struct
 		close(fd);
 		return 0;
 	}
-	struct compared_file c = {fd, (uint64_t)st.st_size, 0};
+	struct compared_file c = {.fd = fd, .size = (uint64_t)st.st_size};
+	pthread_mutex_init(&c.lock, NULL);
 	int rc = cvt_report_write_at(r, CVT_REPORT_PARALLEL_MIN, compare_at, &c);
+	pthread_mutex_destroy(&c.lock);
 	close(fd);
 	if (rc == PIECE_DIFFERS)
 		return 0;
