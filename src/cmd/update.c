@@ -374,8 +374,9 @@ int cmd_update(int argc, char **argv)
 		      &err) < 0 ||
 	    next_step(load_previous(&before, a.report_path, &err), &err) < 0)
 		goto fail;
-	/* The report file is rewritten only when its text changes (so is the
-	 * commit). Compared piece by piece: neither text is held whole. */
+	/* The report file is replaced only when its text changes, so a scan
+	 * with nothing new makes no commit. Compared piece by piece: neither
+	 * text is held whole. */
 	if ((unchanged = cvt_report_matches_file(&after, a.report_path, &err)) < 0)
 		goto fail;
 
