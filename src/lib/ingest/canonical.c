@@ -14,18 +14,14 @@ struct canonical_ctx {
 	struct cvt_report *r;
 	struct json_stream *stream;
 	struct shape_strings strings;
-	const char *last_target;
-	const char *last_id, *last_title, *last_url, *last_published, *last_cvss;
+	struct shape_kept last_target, last_id, last_title, last_url, last_published, last_cvss;
 	struct shape_pool *pool;
 };
 
-static const char *keep_target(struct canonical_ctx *c, const char *target)
+/* `s` kept, or the one `prev` holds when the same (NULL stays NULL). */
+static const char *keep_like(struct canonical_ctx *c, struct shape_kept *prev, const char *s)
 {
-	if (!target)
-		target = "";
-	if (!c->last_target || strcmp(c->last_target, target) != 0)
-		c->last_target = shape_keep(&c->strings, target);
-	return c->last_target;
+	return s ? shape_keep_like(&c->strings, prev, s, strlen(s)) : NULL;
 }
 
 static int read_location(struct canonical_ctx *c, struct cvt_finding *f, const struct json_value *loc,
@@ -40,7 +36,7 @@ static int read_location(struct canonical_ctx *c, struct cvt_finding *f, const s
 	    (rc = shape_opt_string(loc, "path", path, &pkg_path, err)) < 0 ||
 	    (rc = shape_opt_string(loc, "version", path, &version, err)) < 0)
 		return rc;
-	cvt_finding_add_location(r, f, keep_target(c, target),
+	cvt_finding_add_location(r, f, keep_like(c, &c->last_target, target ? target : ""),
 				 shape_keep_pooled(&c->strings, c->pool, pkg_path),
 				 shape_keep_pooled(&c->strings, c->pool, version));
 	return 0;
@@ -75,26 +71,21 @@ static int read_finding(struct canonical_ctx *c, const struct json_value *v,
 	    (rc = shape_opt_array(v, "aliases", path, &aliases, err)) < 0 ||
 	    (rc = shape_opt_array(v, "locations", path, &locations, err)) < 0)
 		return rc;
-	f->id = shape_keep_like_last(a, &c->last_id, f->id);
+	f->id = keep_like(c, &c->last_id, f->id);
 	f->pkg_name = shape_keep_pooled(a, c->pool, f->pkg_name);
 	f->purl = shape_keep_pooled(a, c->pool, f->purl);
 	f->status = shape_keep_pooled(a, c->pool, f->status);
 	f->installed_version = shape_keep_pooled(a, c->pool, f->installed_version);
 	f->fixed_version = shape_keep_pooled(a, c->pool, f->fixed_version);
-	f->published = shape_keep_like_last(a, &c->last_published, f->published);
-	f->title = shape_keep_like_last(a, &c->last_title, f->title);
-	f->url = shape_keep_like_last(a, &c->last_url, f->url);
+	f->published = keep_like(c, &c->last_published, f->published);
+	f->title = keep_like(c, &c->last_title, f->title);
+	f->url = keep_like(c, &c->last_url, f->url);
 	/* The key is derived, so a hand-edited key cannot disagree with id and purl. */
 	shape_make_key(a, f);
 	f->severity = cvt_severity_parse(severity);
 	cvss = json_get(v, "cvss");
-	if (json_is(cvss, JSON_NUMBER)) {
-		/* A number's text is not NUL-terminated: compared by length. */
-		if (!c->last_cvss || strlen(c->last_cvss) != cvss->len ||
-		    memcmp(c->last_cvss, cvss->u.str, cvss->len) != 0)
-			c->last_cvss = shape_keep_len(a, cvss->u.str, cvss->len);
-		f->cvss = c->last_cvss;
-	}
+	if (json_is(cvss, JSON_NUMBER))
+		f->cvss = shape_keep_like(a, &c->last_cvss, cvss->u.str, cvss->len);
 	else if (cvss && !json_is(cvss, JSON_NULL))
 		return shape_error(err, &(struct shape_path){path, "cvss", 0}, "a number or null", cvss);
 	struct shape_path ap = {path, "aliases", 0};

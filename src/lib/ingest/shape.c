@@ -220,13 +220,14 @@ const char *shape_keep_pooled(struct shape_strings *ss, struct shape_pool *pool,
 	return found.s;
 }
 
-const char *shape_keep_like_last(struct shape_strings *ss, const char **last, const char *s)
+const char *shape_keep_like(struct shape_strings *ss, struct shape_kept *prev, const char *s,
+			    size_t len)
 {
-	if (!s)
-		return NULL;
-	if (!*last || strcmp(*last, s) != 0)
-		*last = shape_keep(ss, s);
-	return *last;
+	if (!(prev->s && prev->len == len && !memcmp(prev->s, s, len))) {
+		prev->s = shape_keep_len(ss, s, len);
+		prev->len = len;
+	}
+	return prev->s;
 }
 
 void shape_make_key(struct shape_strings *ss, struct cvt_finding *f)

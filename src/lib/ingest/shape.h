@@ -92,8 +92,15 @@ struct shape_pool {
 };
 /* `s` kept, or the equal string the pool holds (NULL stays NULL). */
 const char *shape_keep_pooled(struct shape_strings *ss, struct shape_pool *pool, const char *s);
-/* `s` kept, or `*last` when equal to it (`*last` is then the kept one). */
-const char *shape_keep_like_last(struct shape_strings *ss, const char **last, const char *s);
+/* A kept string and its length. */
+struct shape_kept {
+	const char *s;
+	size_t len;
+};
+/* `len` bytes of `s` kept, or the string `prev` holds when it is the same
+ * (`prev` then holds the one returned): consecutive findings share much. */
+const char *shape_keep_like(struct shape_strings *ss, struct shape_kept *prev, const char *s,
+			    size_t len);
 
 /*
  * Adapters that read a document as a stream: `stream` is the context the
@@ -131,11 +138,6 @@ int shape_ingest_trivy_parts(struct cvt_report *r, const struct shape_trivy_part
  */
 struct trivy_taken;
 struct trivy_recent_cve;
-/* A kept string and its length. */
-struct shape_kept {
-	const char *s;
-	size_t len;
-};
 struct shape_trivy_stream {
 	struct cvt_report *r;
 	struct shape_strings strings;

@@ -311,11 +311,7 @@ static const char *keep_like(struct shape_strings *ss, const struct json_value *
 {
 	if (!v || v->type != JSON_STRING || !v->len)
 		return NULL;
-	if (!(prev->s && prev->len == v->len && !memcmp(prev->s, v->u.str, v->len))) {
-		prev->s = shape_keep_len(ss, v->u.str, v->len);
-		prev->len = v->len;
-	}
-	return prev->s;
+	return shape_keep_like(ss, prev, v->u.str, v->len);
 }
 
 static struct trivy_recent_cve *recent_for(struct shape_trivy_stream *t, const struct json_value *id)
