@@ -335,6 +335,16 @@ static void test_reader_folder(void)
 	cvt_error_release(&err);
 }
 
+/* pairs/img-<i>.json: the report of image img:<i>, with the one finding CVE-<i>. */
+static void write_image(struct strbuf *path, int i)
+{
+	char id[16], artifact[16], name[32];
+	snprintf(id, sizeof id, "CVE-%d", i);
+	snprintf(artifact, sizeof artifact, "img:%d", i);
+	snprintf(name, sizeof name, "pairs/img-%d.json", i);
+	write_text(tmp_path(path, name), canonical(artifact, id));
+}
+
 /* A folder's reports read two at a time come out as read in turn: in name
  * order, each whole; a broken one fails where it stands, whichever thread
  * read it; rewinding or closing with a report read ahead loses nothing. */
@@ -345,16 +355,11 @@ static void test_reader_folder_pairs(void)
 	struct cvt_fleet_reader *rd;
 	struct cvt_report r;
 	const char *image;
-	char id[16], artifact[16];
+	char id[16];
 	sb_addstr(&dir, tmp_path(&path, "pairs"));
 	mkdir(dir.buf, 0777);
-	for (int i = 0; i < 7; i++) {
-		snprintf(id, sizeof id, "CVE-%d", i);
-		snprintf(artifact, sizeof artifact, "img:%d", i);
-		sb_reset(&name);
-		sb_addf(&name, "pairs/img-%d.json", i);
-		write_text(tmp_path(&path, name.buf), canonical(artifact, id));
-	}
+	for (int i = 0; i < 7; i++)
+		write_image(&path, i);
 	cvt_report_init(&r);
 	CHECK(cvt_fleet_open(&rd, dir.buf, &err) == 0);
 	for (int pass = 0; rd && pass < 2; pass++) {
@@ -393,11 +398,7 @@ static void test_reader_folder_pairs(void)
 		CHECK(strstr(err.file.buf, name.buf) != NULL);
 		CHECK(err.has_position && err.offset == 11);
 		cvt_fleet_close(rd);
-		snprintf(id, sizeof id, "CVE-%d", bad);
-		snprintf(artifact, sizeof artifact, "img:%d", bad);
-		sb_reset(&name);
-		sb_addf(&name, "pairs/img-%d.json", bad);
-		write_text(tmp_path(&path, name.buf), canonical(artifact, id));
+		write_image(&path, bad);
 	}
 	cvt_report_release(&r);
 	sb_release(&path);
