@@ -299,8 +299,8 @@ static int opt_string(const struct json_value *v, const char **out)
 
 /* What was kept for a vulnerability id lately (shape_trivy_stream.recent). */
 struct trivy_recent_cve {
-	struct shape_kept id, title, url, alias;
-	const char *published, *cvss;
+	struct shape_kept id, title, url, alias, cvss;
+	const char *published;
 };
 enum { RECENT_CVES = 4096 };
 
@@ -391,11 +391,7 @@ static int take_vulnerability(void *ctx, size_t index, const struct json_value *
 	else if ((f->published = shape_date_prefix(&r->arena, published)))
 		seen->published = f->published;
 	const struct json_value *cvss = highest_cvss(m[M_CVSS]);
-	if (cvss && seen->cvss && strlen(seen->cvss) == cvss->len &&
-	    !memcmp(seen->cvss, cvss->u.str, cvss->len))
-		f->cvss = seen->cvss;
-	else
-		f->cvss = seen->cvss = cvss ? arena_strndup(&r->arena, cvss->u.str, cvss->len) : NULL;
+	f->cvss = cvss ? shape_keep_like(ss, &seen->cvss, cvss->u.str, cvss->len) : NULL;
 	for (uint32_t i = 0; vendor_ids && i < vendor_ids->len; i++) {
 		const struct json_value *alias = &vendor_ids->u.items[i];
 		if (alias->len && strcmp(alias->u.str, f->id) != 0)
