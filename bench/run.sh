@@ -11,7 +11,10 @@
 # table shows the median wall-clock seconds and the median peak RSS. Every
 # run starts after a `sync` (not timed): each contender then replaces an
 # output of its last run that is on disk, none inherits another's writeback.
-# BENCH_STRICT=1 makes a missed target fail the run (exit 1).
+# When g++ and libsimdjson-dev are installed, simdjson (bench/peer_simdjson.cpp)
+# runs too, as a reference for what strict parsing alone costs on this
+# machine; it has no target. BENCH_STRICT=1 makes a missed target fail the
+# run (exit 1).
 set -eu
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -154,6 +157,26 @@ else
 	echo "  jq not installed: skipped"
 fi
 
+# The fastest strict parser Debian has, as a reference for what parsing
+# alone costs here (bench/peer_simdjson.cpp; needs g++ and libsimdjson-dev).
+PEER="$DATA/peer_simdjson"
+have_simdjson=0
+if [ ! -x "$PEER" ] || [ "$ROOT/bench/peer_simdjson.cpp" -nt "$PEER" ]; then
+	${CXX:-c++} -std=c++17 -O3 -o "$PEER" "$ROOT/bench/peer_simdjson.cpp" -lsimdjson 2>/dev/null || rm -f "$PEER"
+fi
+if [ -x "$PEER" ]; then
+	have_simdjson=1
+	measure simdjson "$RUNS" "$DATA/run.simdjson" "$PEER" "$OLD"
+	# Its own count of vulnerabilities, and its second parse (of the last run).
+	read -r simd_vulns simd_warm_ms <"$DATA/run.simdjson"
+	[ "$simd_vulns" = "$VULNS" ] || die "the simdjson peer counted $simd_vulns vulnerabilities, not $VULNS"
+	simd_warm=$(awk -v m="$simd_warm_ms" 'BEGIN {printf "%.3f", m / 1000}')
+	printf '  %-34s %9s s   (a second parse in the same run, on memory already touched)\n' \
+		"simdjson parse only" "$simd_warm"
+else
+	echo "  simdjson peer: skipped (needs a C++ compiler and libsimdjson-dev)"
+fi
+
 echo
 echo "commands:"
 echo "  cat-devnull        cat $OLD > /dev/null"
@@ -163,6 +186,7 @@ echo "  normalize          $BIN normalize -o $OUT $OLD (fsync, rename over the l
 [ $diff_ok = 1 ] && echo "  diff               $BIN diff --json $OUT $NEW > /dev/null"
 echo "  update             $BIN update --report R $OLD > /dev/null (R already holds that scan)"
 command -v jq >/dev/null 2>&1 && echo "  jq                 jq '$JQ_PROG' $OLD > /dev/null"
+[ $have_simdjson = 1 ] && echo "  simdjson           $PEER $OLD (bench/peer_simdjson.cpp: load, parse, walk)"
 echo
 
 missed=0
@@ -189,6 +213,13 @@ fi
 ratio "update unchanged / normalize (time)" "$(div "$(get update 2)" "$n")" "<=" 2
 if [ $diff_ok = 1 ]; then
 	ratio "diff / normalize (time)" "$(div "$(get diff 2)" "$n")" "<=" 1.5
+fi
+if [ $have_simdjson = 1 ]; then
+	echo "references (no target):"
+	printf '  %-44s %8s\n' "simdjson load+parse / normalize > /dev/null" \
+		"$(div "$(get simdjson 2)" "$(get normalize-stdout 2)")"
+	printf '  %-44s %8s\n' "simdjson parse only / cat > /dev/null" \
+		"$(div "$simd_warm" "$(get cat-devnull 2)")"
 fi
 echo
 BENCH_STRICT=1 sh "$ROOT/bench/history.sh" "$BIN" || missed=$((missed + 1))
