@@ -21,7 +21,9 @@ static const struct cvt_option_doc normalize_options[] = {
 	 "json (default): the canonical report. sarif: SARIF 2.1.0 for code scanning, one result per "
 	 "finding with a partial fingerprint derived from the finding key (so an alert follows the "
 	 "finding across base-image updates) and a suppression for each finding covered by an "
-	 "unexpired triage decision."},
+	 "unexpired triage decision. A result lists at most 1,000 locations, GitHub code scanning's "
+	 "limit (its message gives the number of places in all). Code scanning also rejects a run "
+	 "of more than 25,000 results: such a report is still written whole, with a warning."},
 	{"--triage FILE",
 	 "The triage ledger read for --format sarif (default .cvetrail/triage.json, when it exists)."},
 	{NULL, NULL},
@@ -178,6 +180,12 @@ int cmd_normalize(int argc, char **argv)
 			goto out;
 		}
 		cvt_sarif_write(&report, &ledger, today.text, &out);
+		if (report.n_findings > CVT_SARIF_MAX_RESULTS)
+			fprintf(stderr,
+				"cvetrail normalize: warning: %zu results in one SARIF run; GitHub code "
+				"scanning rejects a run of more than %d (the file is still complete, "
+				"valid SARIF)\n",
+				report.n_findings, (int)CVT_SARIF_MAX_RESULTS);
 		if (output) {
 			if (cvt_write_file_atomic(output, out.buf, out.len, &err) < 0)
 				status = cmd_report_error(&err);

@@ -269,31 +269,75 @@ static void write_rule(struct json_writer *w, const struct sarif_rule *rule)
 	sb_release(&sb);
 }
 
-static void write_locations(struct json_writer *w, const struct cvt_report *r,
-			    const struct cvt_finding *f)
+/*
+ * The distinct location URIs of a finding, in the order of its locations
+ * (sorted), each with the first location that has it. A finding of many
+ * locations (one library in every layer of a large image) must not cost a
+ * comparison of each URI with every other, so URIs are found by hash.
+ */
+struct distinct_locations {
+	struct strbuf uris;  /* each URI followed by a NUL */
+	size_t *start;       /* of each distinct URI in `uris` */
+	size_t *location;    /* the first location with it (SIZE_MAX: none, the artifact) */
+	size_t n;
+	size_t *slots;       /* open addressing: index + 1 in `start`, 0 empty */
+	size_t n_slots;
+};
+
+static void distinct_locations(struct distinct_locations *d, const struct cvt_report *r,
+			       const struct cvt_finding *f)
 {
-	struct strbuf uri = STRBUF_INIT, text = STRBUF_INIT;
-	struct strbuf seen = STRBUF_INIT; /* the URIs written, each followed by a NUL */
-	json_key(w, "locations");
-	json_begin_array(w);
 	size_t n = f->n_locations ? f->n_locations : 1;
+	struct strbuf uri = STRBUF_INIT;
+	*d = (struct distinct_locations){.uris = STRBUF_INIT};
+	d->start = cvt_realloc_array(NULL, n, sizeof *d->start);
+	d->location = cvt_realloc_array(NULL, n, sizeof *d->location);
+	d->n_slots = 16;
+	while (d->n_slots < 2 * n)
+		d->n_slots *= 2;
+	d->slots = cvt_calloc(d->n_slots, sizeof *d->slots);
 	for (size_t i = 0; i < n; i++) {
 		const struct cvt_location *loc = f->n_locations ? &f->locations[i] : NULL;
 		sb_reset(&uri);
 		location_uri(&uri, loc, r->artifact_name);
-		int dup = 0;
-		for (size_t k = 0; k < seen.len; k += strlen(seen.buf + k) + 1)
-			dup |= !strcmp(seen.buf + k, uri.buf);
-		if (dup)
+		size_t slot = (size_t)cvt_text_hash(uri.buf) & (d->n_slots - 1);
+		while (d->slots[slot] && strcmp(d->uris.buf + d->start[d->slots[slot] - 1], uri.buf))
+			slot = (slot + 1) & (d->n_slots - 1);
+		if (d->slots[slot])
 			continue;
-		sb_add(&seen, uri.buf, uri.len + 1);
+		d->start[d->n] = d->uris.len;
+		d->location[d->n] = loc ? i : SIZE_MAX;
+		sb_add(&d->uris, uri.buf, uri.len + 1);
+		d->slots[slot] = ++d->n;
+	}
+	sb_release(&uri);
+}
+
+static void distinct_locations_release(struct distinct_locations *d)
+{
+	sb_release(&d->uris);
+	free(d->start);
+	free(d->location);
+	free(d->slots);
+}
+
+static void write_locations(struct json_writer *w, const struct cvt_report *r,
+			    const struct cvt_finding *f, const struct distinct_locations *d)
+{
+	struct strbuf text = STRBUF_INIT;
+	json_key(w, "locations");
+	json_begin_array(w);
+	size_t n = d->n < CVT_SARIF_MAX_LOCATIONS ? d->n : CVT_SARIF_MAX_LOCATIONS;
+	for (size_t i = 0; i < n; i++) {
+		const struct cvt_location *loc =
+			d->location[i] == SIZE_MAX ? NULL : &f->locations[d->location[i]];
 		json_begin_object(w);
 		json_key(w, "physicalLocation");
 		json_begin_object(w);
 		json_key(w, "artifactLocation");
 		json_begin_object(w);
 		json_key(w, "uri");
-		json_string(w, uri.buf);
+		json_string(w, d->uris.buf + d->start[i]);
 		json_end_object(w);
 		json_key(w, "region");
 		json_begin_object(w);
@@ -315,9 +359,7 @@ static void write_locations(struct json_writer *w, const struct cvt_report *r,
 		json_end_object(w);
 	}
 	json_end_array(w);
-	sb_release(&uri);
 	sb_release(&text);
-	sb_release(&seen);
 }
 
 static void write_triage(struct json_writer *w, const struct cvt_decision *d, int expired)
@@ -376,9 +418,16 @@ static void write_result(struct json_writer *w, const struct cvt_report *r,
 		sb_addf(&sb, "fixed in %s.", f->fixed_version);
 	else
 		sb_addstr(&sb, "no fixed version yet.");
+	struct distinct_locations places;
+	distinct_locations(&places, r, f);
+	if (places.n > CVT_SARIF_MAX_LOCATIONS)
+		sb_addf(&sb, " Found in %zu places; the first %d are listed (code scanning takes no "
+			     "more), the canonical report has them all.",
+			places.n, CVT_SARIF_MAX_LOCATIONS);
 	write_message(w, sb.buf);
 
-	write_locations(w, r, f);
+	write_locations(w, r, f, &places);
+	distinct_locations_release(&places);
 
 	char hex[CVT_SHA256_HEX_LEN + 1];
 	cvt_sha256_hex(f->key, strlen(f->key), hex);

@@ -26,8 +26,19 @@
  * with the justification "STATUS[ (JUSTIFICATION)]: REASON (AUTHOR, DATE)", and
  * every covered finding gets properties.triage with the decision.
  *
+ * GitHub code scanning rejects a whole SARIF file that breaks one of its
+ * hard limits. Locations are kept under its limit per result: the first
+ * CVT_SARIF_MAX_LOCATIONS distinct URIs are listed, and the result's message
+ * says how many places there are in all. Results are one per finding and
+ * all written (leaving some out would hide them); a caller warns when a
+ * report has more than CVT_SARIF_MAX_RESULTS.
+ *
  * Deterministic: the same report, ledger and today give the same bytes.
  */
+enum {
+	CVT_SARIF_MAX_LOCATIONS = 1000, /* per result */
+	CVT_SARIF_MAX_RESULTS = 25000,  /* per run (and so rules per run) */
+};
 void cvt_sarif_write(const struct cvt_report *r, const struct cvt_ledger *l, const char *today,
 		     struct strbuf *out);
 

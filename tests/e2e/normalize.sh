@@ -137,5 +137,31 @@ else
 	skipped=$((skipped + 1))
 fi
 
+# SARIF of more findings than GitHub code scanning takes in one run: all
+# written, exit 0, and a warning that says so; at the limit, no warning.
+trivy_of() { # N: a Trivy report of N findings
+	awk -v n="$1" 'BEGIN {
+		printf "{\"SchemaVersion\": 2, \"ArtifactName\": \"big:1\", \"ArtifactType\": \"container_image\",\n"
+		printf " \"Results\": [{\"Target\": \"big:1 (debian 12.4)\", \"Class\": \"os-pkgs\", \"Type\": \"debian\",\n"
+		printf "  \"Vulnerabilities\": ["
+		for (i = 1; i <= n; i++)
+			printf "%s\n   {\"VulnerabilityID\": \"CVE-2024-%d\", \"PkgName\": \"libx\", \"InstalledVersion\": \"1\", \"Severity\": \"LOW\"}", (i > 1 ? "," : ""), i
+		printf "]}]}\n"
+	}'
+}
+for n in 25000 25001; do
+	trivy_of $n >"$T/big-$n.json"
+	"$CVETRAIL" normalize --format sarif --triage "$T/no-ledger.json" "$T/big-$n.json" >"$T/big.sarif" 2>"$T/err"
+	rc=$?
+	[ $rc -eq 0 ] && ok || fail "sarif of $n findings: exit $rc: $(cat "$T/err")"
+	[ "$(grep -c '"ruleId"' "$T/big.sarif")" = "$n" ] && ok || fail "sarif of $n findings: not $n results"
+	if [ $n -gt 25000 ]; then
+		grep -q "warning: $n results in one SARIF run; GitHub code scanning rejects a run of more than 25000" "$T/err" &&
+			ok || fail "sarif of $n findings: no warning: $(cat "$T/err")"
+	else
+		[ ! -s "$T/err" ] && ok || fail "sarif of $n findings: unexpected stderr: $(cat "$T/err")"
+	fi
+done
+
 echo "normalize-e2e: $passed passed, $failed failed, $skipped skipped"
 [ $failed -eq 0 ]

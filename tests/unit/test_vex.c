@@ -1860,9 +1860,96 @@ static void test_sarif_exact(void)
 	cvt_report_release(&r);
 }
 
+/* The locations SARIF lists for result `k` of its only run: their URIs, in
+ * order, each followed by '\n' in `uris`; the result's message in `message`. */
+static size_t sarif_result_locations(const char *sarif, size_t k, struct strbuf *uris,
+				     struct strbuf *message)
+{
+	size_t len = strlen(sarif), n = 0;
+	char *copy = malloc(len + 1);
+	memcpy(copy, sarif, len + 1);
+	struct json_doc doc;
+	struct cvt_error err = CVT_ERROR_INIT;
+	sb_reset(uris);
+	sb_reset(message);
+	if (json_parse(&doc, copy, len, &err) == 0) {
+		const struct json_value *runs = json_get(doc.root, "runs");
+		const struct json_value *results = runs ? json_get(&runs->u.items[0], "results") : NULL;
+		if (results && k < results->len) {
+			const struct json_value *res = &results->u.items[k];
+			sb_addstr(message, json_get_str(json_get(res, "message"), "text"));
+			const struct json_value *locs = json_get(res, "locations");
+			for (n = 0; locs && n < locs->len; n++) {
+				const struct json_value *phys =
+					json_get(&locs->u.items[n], "physicalLocation");
+				sb_addstr(uris, json_get_str(json_get(phys, "artifactLocation"), "uri"));
+				sb_addch(uris, '\n');
+			}
+		}
+		json_doc_release(&doc);
+	}
+	cvt_error_release(&err);
+	free(copy);
+	return n;
+}
+
+/* GitHub code scanning rejects a whole file with a result of more than 1,000
+ * locations: SARIF lists the first 1,000 distinct ones and says how many
+ * there are; a finding found again and again in one place is one location. */
+static void test_sarif_location_limit(void)
+{
+	struct cvt_report r;
+	cvt_report_init(&r);
+	r.artifact_name = IMAGE;
+	struct cvt_finding *many = add_finding(&r, "CVE-1 pkg:maven/a/b", "CVE-1",
+					       "pkg:maven/a/b", "a:b", CVT_SEV_HIGH);
+	struct cvt_finding *limit = add_finding(&r, "CVE-2 pkg:maven/a/b", "CVE-2",
+						"pkg:maven/a/b", "a:b", CVT_SEV_HIGH);
+	struct cvt_finding *same = add_finding(&r, "CVE-3 pkg:deb/debian/zlib", "CVE-3",
+					       "pkg:deb/debian/zlib", "zlib", CVT_SEV_LOW);
+	char path[64];
+	for (int i = 0; i < 1500; i++) {
+		snprintf(path, sizeof path, "/opt/app%04d/lib/b.jar", i);
+		cvt_finding_add_location(&r, many, "Java", arena_strdup(&r.arena, path), "1.0");
+		if (i < CVT_SARIF_MAX_LOCATIONS)
+			cvt_finding_add_location(&r, limit, "Java", arena_strdup(&r.arena, path), "1.0");
+	}
+	/* One image, many versions of the package: the URI is the image's each time. */
+	for (int i = 0; i < 1200; i++) {
+		snprintf(path, sizeof path, "1.2.%d", i);
+		cvt_finding_add_location(&r, same, IMAGE " (debian 12.4)", NULL,
+					 arena_strdup(&r.arena, path));
+	}
+	cvt_report_finish(&r);
+
+	struct strbuf out = STRBUF_INIT, uris = STRBUF_INIT, message = STRBUF_INIT;
+	cvt_sarif_write(&r, NULL, TODAY, &out);
+	CHECK(json_valid(out.buf) == 0);
+
+	CHECK(sarif_result_locations(out.buf, 0, &uris, &message) == CVT_SARIF_MAX_LOCATIONS);
+	CHECK(strncmp(uris.buf, "opt/app0000/lib/b.jar\nopt/app0001/lib/b.jar\n", 44) == 0);
+	CHECK(strstr(uris.buf, "opt/app0999/lib/b.jar\n") != NULL);
+	CHECK(strstr(uris.buf, "opt/app1000/lib/b.jar\n") == NULL);
+	CHECK(strstr(message.buf, " Found in 1500 places; the first 1000 are listed") != NULL);
+
+	CHECK(sarif_result_locations(out.buf, 1, &uris, &message) == CVT_SARIF_MAX_LOCATIONS);
+	CHECK(strstr(message.buf, "Found in") == NULL);
+	CHECK(strstr(uris.buf, "opt/app0999/lib/b.jar\n") != NULL);
+
+	CHECK(sarif_result_locations(out.buf, 2, &uris, &message) == 1);
+	CHECK_STR(uris.buf, "acme/web\n");
+	CHECK(strstr(message.buf, "Found in") == NULL);
+
+	sb_release(&out);
+	sb_release(&uris);
+	sb_release(&message);
+	cvt_report_release(&r);
+}
+
 TEST_MAIN("vex", TEST(test_sha256_vectors), TEST(test_oci_purl), TEST(test_vocabulary_maps),
 	  TEST(test_openvex_exact), TEST(test_cyclonedx_exact), TEST(test_trivyignore_exact),
 	  TEST(test_trivyignore_conflicts), TEST(test_hostile_reason), TEST(test_determinism),
 	  TEST(test_empty_ledger), TEST(test_round_trips), TEST(test_import_openvex),
 	  TEST(test_import_cyclonedx), TEST(test_import_trivyignore),
-	  TEST(test_import_trivyignore_yaml), TEST(test_sarif_exact))
+	  TEST(test_import_trivyignore_yaml), TEST(test_sarif_exact),
+	  TEST(test_sarif_location_limit))
