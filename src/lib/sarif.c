@@ -273,15 +273,16 @@ static void write_rule(struct json_writer *w, const struct sarif_rule *rule)
  * The distinct location URIs of a finding, in the order of its locations
  * (sorted), each with the first location that has it. A finding of many
  * locations (one library in every layer of a large image) must not cost a
- * comparison of each URI with every other, so URIs are found by hash.
+ * comparison of each URI with every other, so URIs are found by hash. One
+ * is used for every result of a run, its memory kept from one to the next.
  */
 struct distinct_locations {
 	struct strbuf uris;  /* each URI followed by a NUL */
 	size_t *start;       /* of each distinct URI in `uris` */
 	size_t *location;    /* the first location with it (SIZE_MAX: none, the artifact) */
-	size_t n;
+	size_t n, alloc;
 	size_t *slots;       /* open addressing: index + 1 in `start`, 0 empty */
-	size_t n_slots;
+	size_t n_slots, slots_alloc;
 };
 
 static void distinct_locations(struct distinct_locations *d, const struct cvt_report *r,
@@ -289,13 +290,22 @@ static void distinct_locations(struct distinct_locations *d, const struct cvt_re
 {
 	size_t n = f->n_locations ? f->n_locations : 1;
 	struct strbuf uri = STRBUF_INIT;
-	*d = (struct distinct_locations){.uris = STRBUF_INIT};
-	d->start = cvt_realloc_array(NULL, n, sizeof *d->start);
-	d->location = cvt_realloc_array(NULL, n, sizeof *d->location);
-	d->n_slots = 16;
-	while (d->n_slots < 2 * n)
+	if (n > d->alloc) {
+		d->start = cvt_realloc_array(d->start, n, sizeof *d->start);
+		d->location = cvt_realloc_array(d->location, n, sizeof *d->location);
+		d->alloc = n;
+	}
+	for (d->n_slots = 16; d->n_slots < 2 * n;)
 		d->n_slots *= 2;
-	d->slots = cvt_calloc(d->n_slots, sizeof *d->slots);
+	if (d->n_slots > d->slots_alloc) {
+		free(d->slots);
+		d->slots = cvt_calloc(d->n_slots, sizeof *d->slots);
+		d->slots_alloc = d->n_slots;
+	} else {
+		memset(d->slots, 0, d->n_slots * sizeof *d->slots);
+	}
+	sb_reset(&d->uris);
+	d->n = 0;
 	for (size_t i = 0; i < n; i++) {
 		const struct cvt_location *loc = f->n_locations ? &f->locations[i] : NULL;
 		sb_reset(&uri);
@@ -399,7 +409,8 @@ static void write_triage(struct json_writer *w, const struct cvt_decision *d, in
 
 static void write_result(struct json_writer *w, const struct cvt_report *r,
 			 const struct cvt_finding *f, const struct sarif_rule *rules,
-			 size_t n_rules, const struct cvt_ledger *l, const char *today)
+			 size_t n_rules, const struct cvt_ledger *l, const char *today,
+			 struct distinct_locations *places)
 {
 	struct strbuf sb = STRBUF_INIT;
 	json_begin_object(w);
@@ -418,16 +429,14 @@ static void write_result(struct json_writer *w, const struct cvt_report *r,
 		sb_addf(&sb, "fixed in %s.", f->fixed_version);
 	else
 		sb_addstr(&sb, "no fixed version yet.");
-	struct distinct_locations places;
-	distinct_locations(&places, r, f);
-	if (places.n > CVT_SARIF_MAX_LOCATIONS)
+	distinct_locations(places, r, f);
+	if (places->n > CVT_SARIF_MAX_LOCATIONS)
 		sb_addf(&sb, " Found in %zu places; the first %d are listed (code scanning takes no "
 			     "more), the canonical report has them all.",
-			places.n, CVT_SARIF_MAX_LOCATIONS);
+			places->n, CVT_SARIF_MAX_LOCATIONS);
 	write_message(w, sb.buf);
 
-	write_locations(w, r, f, &places);
-	distinct_locations_release(&places);
+	write_locations(w, r, f, places);
 
 	char hex[CVT_SHA256_HEX_LEN + 1];
 	cvt_sha256_hex(f->key, strlen(f->key), hex);
@@ -539,8 +548,10 @@ void cvt_sarif_write(const struct cvt_report *r, const struct cvt_ledger *l, con
 
 	json_key(&w, "results");
 	json_begin_array(&w);
+	struct distinct_locations places = {.uris = STRBUF_INIT};
 	for (size_t i = 0; i < r->n_findings; i++)
-		write_result(&w, r, &r->findings[i], rules, n_rules, l, today);
+		write_result(&w, r, &r->findings[i], rules, n_rules, l, today, &places);
+	distinct_locations_release(&places);
 	json_end_array(&w);
 
 	json_end_object(&w);
