@@ -165,7 +165,7 @@ static int read_severity(const struct ack_options *o, const struct cvt_decision 
 	if (stat(o->report, &st) < 0) {
 		if (!o->report_given)
 			return 0;
-		cvt_error_set_file(err, o->report);
+		cvt_error_about(err, o->report);
 		return cvt_error_set(err, CVT_EIO, "cannot read the report: %s", strerror(errno));
 	}
 	rc = scan_reports(o->report, d, &max, &matched, err);

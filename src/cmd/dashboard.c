@@ -172,7 +172,7 @@ static int write_page(const char *output, const struct strbuf *page, struct cvt_
 	if (output)
 		return cvt_write_file_atomic(output, page->buf, page->len, err);
 	if (fwrite(page->buf, 1, page->len, stdout) != page->len || fflush(stdout) != 0) {
-		cvt_error_set_file(err, "standard output");
+		cvt_error_about(err, "standard output");
 		return cvt_error_set(err, CVT_EIO, "cannot write");
 	}
 	return 0;

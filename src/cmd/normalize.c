@@ -180,18 +180,18 @@ int cmd_normalize(int argc, char **argv)
 			goto out;
 		}
 		cvt_sarif_write(&report, &ledger, today.text, &out);
-		if (report.n_findings > CVT_SARIF_MAX_RESULTS)
-			fprintf(stderr,
-				"cvetrail normalize: warning: %zu results in one SARIF run; GitHub code "
-				"scanning rejects a run of more than %d (the file is still complete, "
-				"valid SARIF)\n",
-				report.n_findings, (int)CVT_SARIF_MAX_RESULTS);
 		if (output) {
 			if (cvt_write_file_atomic(output, out.buf, out.len, &err) < 0)
 				status = cmd_report_error(&err);
 		} else if (fwrite(out.buf, 1, out.len, stdout) != out.len || fflush(stdout) != 0) {
 			status = cmd_die("cannot write to standard output");
 		}
+		if (status == EXIT_OK && report.n_findings > CVT_SARIF_MAX_RESULTS)
+			fprintf(stderr,
+				"cvetrail normalize: warning: %zu results in one SARIF run; GitHub code "
+				"scanning rejects a run of more than %d (the file is still complete, "
+				"valid SARIF)\n",
+				report.n_findings, (int)CVT_SARIF_MAX_RESULTS);
 		goto out;
 	}
 	/* The canonical report is written as it is laid out, a piece at a time. */

@@ -255,7 +255,7 @@ static int open_output(const char *path, int *fd, struct cvt_error *err)
 	*fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0666);
 	if (*fd >= 0)
 		return 0;
-	cvt_error_set_file(err, path);
+	cvt_error_about(err, path);
 	return cvt_error_set(err, CVT_EIO, "cannot open for appending: %s", strerror(errno));
 }
 
@@ -268,7 +268,7 @@ static int append_all(int fd, const char *path, const struct strbuf *text, struc
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n <= 0) {
-			cvt_error_set_file(err, path);
+			cvt_error_about(err, path);
 			return cvt_error_set(err, CVT_EIO, "cannot write: %s",
 					     strerror(n < 0 ? errno : EIO));
 		}
@@ -410,7 +410,7 @@ int cmd_update(int argc, char **argv)
 		if (rc < 0)
 			goto fail;
 		if (closed != 0) {
-			cvt_error_set_file(&err, github_output);
+			cvt_error_about(&err, github_output);
 			cvt_error_set(&err, CVT_EIO, "cannot write: %s", strerror(errno));
 			goto fail;
 		}

@@ -72,6 +72,14 @@ void cvt_error_set_file(struct cvt_error *err, const char *file)
 	sb_addstr(&err->file, file);
 }
 
+void cvt_error_about(struct cvt_error *err, const char *file)
+{
+	if (!err)
+		return;
+	sb_reset(&err->file);
+	cvt_error_set_file(err, file);
+}
+
 void cvt_error_format(const struct cvt_error *err, struct strbuf *out)
 {
 	if (err->file.len) {

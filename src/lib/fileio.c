@@ -86,7 +86,7 @@ int cvt_mkdirs(const char *dir, struct cvt_error *err)
 		char saved = path.buf[i];
 		path.buf[i] = '\0';
 		if (mkdir(path.buf, 0777) < 0 && errno != EEXIST) {
-			cvt_error_set_file(err, path.buf);
+			cvt_error_about(err, path.buf);
 			rc = cvt_error_set(err, CVT_EIO, "cannot create directory: %s", strerror(errno));
 			path.buf[i] = saved;
 			break;
@@ -145,7 +145,7 @@ int cvt_atomic_open(struct cvt_atomic_file *f, const char *path, struct cvt_erro
 	sb_addf(&f->tmp, "%s.tmp-%ld-XXXXXX", path, (long)getpid());
 	f->fd = mkstemp(f->tmp.buf);
 	if (f->fd < 0) {
-		cvt_error_set_file(err, path);
+		cvt_error_about(err, path);
 		rc = cvt_error_set(err, CVT_EIO, "cannot create temporary file: %s", strerror(errno));
 		sb_reset(&f->tmp);
 		cvt_atomic_abort(f);
@@ -196,13 +196,13 @@ int cvt_atomic_commit(struct cvt_atomic_file *f, struct cvt_error *err)
 	int rc = CVT_OK;
 	if (fsync(f->fd) < 0 || close(f->fd) < 0) {
 		f->fd = -1;
-		cvt_error_set_file(err, f->path.buf);
+		cvt_error_about(err, f->path.buf);
 		rc = cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(errno));
 		goto out;
 	}
 	f->fd = -1;
 	if (rename(f->tmp.buf, f->path.buf) < 0) {
-		cvt_error_set_file(err, f->path.buf);
+		cvt_error_about(err, f->path.buf);
 		rc = cvt_error_set(err, CVT_EIO, "cannot replace: %s", strerror(errno));
 		goto out;
 	}
@@ -240,7 +240,7 @@ int cvt_write_file_atomic(const char *path, const void *data, size_t len, struct
 		return rc;
 	if ((rc = cvt_atomic_write_at(&f, 0, data, len)) < 0) {
 		cvt_atomic_abort(&f);
-		cvt_error_set_file(err, path);
+		cvt_error_about(err, path);
 		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(-rc));
 	}
 	return cvt_atomic_commit(&f, err);

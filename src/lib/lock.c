@@ -60,7 +60,7 @@ int cvt_lock_acquire(struct cvt_lock *lock, const char *path, int timeout_ms, st
 			close(fd);
 			if (w != n) {
 				unlink(lock_path.buf);
-				cvt_error_set_file(err, lock_path.buf);
+				cvt_error_about(err, lock_path.buf);
 				sb_release(&lock_path);
 				return cvt_error_set(err, CVT_EIO, "cannot write lock file");
 			}
@@ -69,7 +69,7 @@ int cvt_lock_acquire(struct cvt_lock *lock, const char *path, int timeout_ms, st
 			return 0;
 		}
 		if (errno != EEXIST) {
-			cvt_error_set_file(err, lock_path.buf);
+			cvt_error_about(err, lock_path.buf);
 			int rc = cvt_error_set(err, CVT_EIO, "cannot create lock file: %s", strerror(errno));
 			sb_release(&lock_path);
 			return rc;
@@ -81,7 +81,7 @@ int cvt_lock_acquire(struct cvt_lock *lock, const char *path, int timeout_ms, st
 		 * lock file that still names the dead process is stale. */
 		if (owner > 0 && kill((pid_t)owner, 0) < 0 && errno == ESRCH &&
 		    read_owner(lock_path.buf) == owner) {
-			cvt_error_set_file(err, lock_path.buf);
+			cvt_error_about(err, lock_path.buf);
 			int rc = cvt_error_set(err, CVT_ELOCKED,
 					       "stale lock left by process %ld, which is no longer running; "
 					       "if no cvetrail runs on this file, remove it: rm '%s'",
@@ -90,7 +90,7 @@ int cvt_lock_acquire(struct cvt_lock *lock, const char *path, int timeout_ms, st
 			return rc;
 		}
 		if (owner <= 0 && (unknown_owner_waited += 10) > 2000) {
-			cvt_error_set_file(err, lock_path.buf);
+			cvt_error_about(err, lock_path.buf);
 			int rc = cvt_error_set(err, CVT_ELOCKED,
 					       "lock file holds no process id; if no cvetrail runs on this "
 					       "file, remove it: rm '%s'",
@@ -99,7 +99,7 @@ int cvt_lock_acquire(struct cvt_lock *lock, const char *path, int timeout_ms, st
 			return rc;
 		}
 		if (waited >= timeout_ms) {
-			cvt_error_set_file(err, lock_path.buf);
+			cvt_error_about(err, lock_path.buf);
 			int rc = cvt_error_set(err, CVT_ELOCKED,
 					       "locked by process %ld (another cvetrail is writing this "
 					       "file); try again when it is done",

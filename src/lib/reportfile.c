@@ -23,7 +23,7 @@ int cvt_report_write_file(const struct cvt_report *r, const char *path, struct c
 		return rc;
 	if ((rc = cvt_report_write_at(r, CVT_REPORT_PARALLEL_MIN, write_to_file_at, &file)) < 0) {
 		cvt_atomic_abort(&file);
-		cvt_error_set_file(err, path);
+		cvt_error_about(err, path);
 		return cvt_error_set(err, CVT_EIO, "cannot write: %s", strerror(-rc));
 	}
 	return cvt_atomic_commit(&file, err);
@@ -73,7 +73,7 @@ int cvt_report_matches_file(const struct cvt_report *r, const char *path, struct
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return 0;
-		cvt_error_set_file(err, path);
+		cvt_error_about(err, path);
 		return cvt_error_set(err, CVT_EIO, "cannot open: %s", strerror(errno));
 	}
 	if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -88,7 +88,7 @@ int cvt_report_matches_file(const struct cvt_report *r, const char *path, struct
 	if (rc == PIECE_DIFFERS)
 		return 0;
 	if (rc < 0) {
-		cvt_error_set_file(err, path);
+		cvt_error_about(err, path);
 		return cvt_error_set(err, CVT_EIO, "cannot read: %s", strerror(-rc));
 	}
 	return c.end == c.size;

@@ -137,6 +137,19 @@ else
 	skipped=$((skipped + 1))
 fi
 
+# An output that cannot be written is named in the error, not the input read
+# before it; exit 2, nothing written.
+: >"$T/plain-file"
+printf '{"SchemaVersion": 2, "ArtifactName": "img:1", "Results": []}' >"$T/in.json"
+for format in json sarif; do
+	"$CVETRAIL" normalize --format $format --triage "$T/no-ledger.json" -o "$T/plain-file/out.json" \
+		"$T/in.json" >/dev/null 2>"$T/err"
+	rc=$?
+	[ $rc -eq 2 ] && ok || fail "-o under a file ($format): exit $rc"
+	grep -q "^cvetrail: $T/plain-file/out.json: " "$T/err" && ok ||
+		fail "-o under a file ($format): the error does not name the output: $(cat "$T/err")"
+done
+
 # SARIF of more findings than GitHub code scanning takes in one run: all
 # written, exit 0, and a warning that says so; at the limit, no warning.
 trivy_of() { # N: a Trivy report of N findings

@@ -268,6 +268,10 @@ printf '{"schema": "cvetrail/triage/1", "decisions": [{"id": "CVE-1"}]}' >"$T/ba
 bad "bad-ledger.json" --triage "$T/bad-ledger.json"
 printf '{"SchemaVersion": 2, "Results": "x"}' >"$T/bad-report.json"
 bad "bad-report.json" "$T/bad-report.json"
+# An output that cannot be written: the error names it, not the report read.
+vex -o "$T/keep/vex.json"
+[ $rc -eq 2 ] && grep -q "^cvetrail: $T/keep/vex.json: " "$T/err" && ok ||
+	fail "vex -o under a file: exit $rc, error not naming the output: $(cat "$T/err")"
 (cd "$W" && SOURCE_DATE_EPOCH=soon "$CVETRAIL" vex) >/dev/null 2>"$T/err"
 [ $? -eq 2 ] && grep -q SOURCE_DATE_EPOCH "$T/err" && ok || fail "bad SOURCE_DATE_EPOCH must be refused"
 "$CVETRAIL" vex --help | grep -q 'usage: cvetrail vex' && ok || fail "--help"

@@ -430,9 +430,15 @@ static void test_report_file(void)
 		CHECK(cvt_report_matches_file(&r, path, &err) == 0);
 		/* A folder is not the report. */
 		CHECK(cvt_report_matches_file(&r, dir, &err) == 0);
-		/* Nowhere to write: an error naming the file, nothing written. */
+		/* Nowhere to write: an error naming the file written, not the
+		 * one `err` was about when the write began. */
+		CHECK_STR(err.file.buf, path); /* from cvt_read_file above */
 		CHECK(cvt_report_write_file(&r, blocked, &err) < 0);
-		CHECK(strstr(err.file.buf, "report.json") != NULL);
+		CHECK_STR(err.file.buf, blocked);
+		cvt_error_clear(&err);
+		cvt_error_set_file(&err, path);
+		CHECK(cvt_write_file_atomic(blocked, "x", 1, &err) < 0);
+		CHECK_STR(err.file.buf, blocked);
 		unlink(path);
 		sb_release(&text);
 		sb_release(&copy);
