@@ -52,7 +52,7 @@ int cvt_read_file(const char *path, char **data, size_t *len, struct cvt_error *
 {
 	int is_stdin = strcmp(path, "-") == 0;
 	int fd = is_stdin ? 0 : open(path, O_RDONLY | O_CLOEXEC);
-	cvt_error_set_file(err, is_stdin ? "<stdin>" : path);
+	cvt_error_about(err, is_stdin ? "<stdin>" : path);
 	if (fd < 0)
 		return cvt_error_set(err, CVT_EIO, "cannot open: %s", strerror(errno));
 	struct stat st;

@@ -740,6 +740,6 @@ int cvt_ledger_load_buffer(struct cvt_ledger *l, const char *data, size_t len, c
 	memcpy(text, data, len);
 	int rc = load_text(l, text, len, err);
 	if (rc < 0)
-		cvt_error_set_file(err, name);
+		cvt_error_about(err, name);
 	return rc;
 }

@@ -1833,7 +1833,7 @@ int cvt_vex_import_buffer(struct cvt_ledger *l, const char *name, const char *te
 			cvt_ledger_put(l, &c.staged[i]);
 		rc = c.n_staged > (size_t)0x7fffffff ? 0x7fffffff : (int)c.n_staged;
 	} else {
-		cvt_error_set_file(err, name);
+		cvt_error_about(err, name);
 	}
 	free(c.staged);
 	arena_release(&c.arena);

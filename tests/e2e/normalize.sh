@@ -150,6 +150,13 @@ for format in json sarif; do
 		fail "-o under a file ($format): the error does not name the output: $(cat "$T/err")"
 done
 
+# A broken ledger read after a good scan: the error names the ledger.
+printf '{"schema": "cvetrail/triage/1", "decisions": [' >"$T/broken-ledger.json"
+"$CVETRAIL" normalize --format sarif --triage "$T/broken-ledger.json" "$T/in.json" >/dev/null 2>"$T/err"
+rc=$?
+[ $rc -eq 2 ] && grep -q "^cvetrail: $T/broken-ledger.json:1:" "$T/err" && ok ||
+	fail "sarif with a broken ledger: exit $rc, error not naming the ledger: $(cat "$T/err")"
+
 # SARIF of more findings than GitHub code scanning takes in one run: all
 # written, exit 0, and a warning that says so; at the limit, no warning.
 trivy_of() { # N: a Trivy report of N findings

@@ -194,6 +194,6 @@ int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, c
 	return CVT_OK;
 fail:
 	free(text);
-	cvt_error_set_file(err, name);
+	cvt_error_about(err, name);
 	return rc;
 }
