@@ -47,8 +47,9 @@ int cvt_error_set_at(struct cvt_error *err, int code, const char *text, size_t o
 /* Sets the file the error is about, unless one is set already. */
 void cvt_error_set_file(struct cvt_error *err, const char *file);
 /* Sets the file the error is about, replacing any set before: an error in
- * writing (or locking, or comparing with) a file is about that file, even
- * when `err` still names an input read successfully before. */
+ * reading, writing, locking or comparing with a file is about that file,
+ * even when `err` still names another file handled successfully before.
+ * `file` must not point into `err`. */
 void cvt_error_about(struct cvt_error *err, const char *file);
 /* Formats the one-line message (without "cvetrail: " and newline). */
 void cvt_error_format(const struct cvt_error *err, struct strbuf *out);
