@@ -1,7 +1,6 @@
 #include "fleet.h"
 
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -23,13 +22,10 @@
  * each pair read at the same time as the first.
  */
 struct fleet_ahead {
-	int pending; /* a thread reads `index` into `report` (joined on taking) */
+	int pending; /* `report` is image `index`, being read (waited for on taking) */
 	size_t index;
-	const char *path;
-	pthread_t thread;
 	struct cvt_report report;
-	struct cvt_error err;
-	int rc;
+	struct cvt_report_loading loading;
 };
 
 struct cvt_fleet_reader {
@@ -164,29 +160,14 @@ void cvt_fleet_image_name(const char *path, const struct cvt_report *r, struct s
 	sb_add(out, base, len);
 }
 
-static void *ahead_run(void *arg)
-{
-	struct fleet_ahead *a = arg;
-	a->rc = cvt_load_report(&a->report, a->path, &a->err);
-	return NULL;
-}
-
 /* Starts reading image `index` of the folder on a second thread. */
 static void ahead_start(struct cvt_fleet_reader *rd, size_t index)
 {
 	struct fleet_ahead *a = &rd->ahead;
 	a->index = index;
-	a->path = rd->paths[index];
+	a->pending = 1;
 	cvt_report_init(&a->report);
-	cvt_error_init(&a->err);
-	a->rc = 0;
-	if (pthread_create(&a->thread, NULL, ahead_run, a) == 0) {
-		a->pending = 1;
-	} else {
-		/* Read in turn, as without it. */
-		cvt_report_release(&a->report);
-		cvt_error_release(&a->err);
-	}
+	cvt_load_report_start(&a->loading, &a->report, rd->paths[index]);
 }
 
 /* Waits for the report read ahead and drops it. */
@@ -195,10 +176,9 @@ static void ahead_drop(struct cvt_fleet_reader *rd)
 	struct fleet_ahead *a = &rd->ahead;
 	if (!a->pending)
 		return;
-	pthread_join(a->thread, NULL);
+	cvt_load_report_wait(&a->loading, NULL);
 	a->pending = 0;
 	cvt_report_release(&a->report);
-	cvt_error_release(&a->err);
 }
 
 /* Image `index` of the folder into `r` (empty) and `err`: the one read
@@ -208,12 +188,10 @@ static int folder_read(struct cvt_fleet_reader *rd, size_t index, struct cvt_rep
 {
 	struct fleet_ahead *a = &rd->ahead;
 	if (a->pending && a->index == index) {
-		pthread_join(a->thread, NULL);
+		int rc = cvt_load_report_wait(&a->loading, err);
 		a->pending = 0;
 		*r = a->report;
-		cvt_error_release(err);
-		*err = a->err;
-		return a->rc;
+		return rc;
 	}
 	ahead_drop(rd);
 	if (index + 1 < rd->n_paths)

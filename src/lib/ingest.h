@@ -1,6 +1,7 @@
 #ifndef CVT_INGEST_H
 #define CVT_INGEST_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "error.h"
@@ -64,6 +65,23 @@ int cvt_ingest(struct cvt_report *r, const struct json_value *root, struct cvt_e
  * the position.
  */
 int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *err);
+
+/*
+ * cvt_load_report on a second thread, while the caller does something else
+ * (reads another report): started, then waited for. It runs in the
+ * caller's thread, at the start, when no thread can be started.
+ */
+struct cvt_report_loading {
+	struct cvt_report *r;
+	const char *path;
+	struct cvt_error err;
+	int rc;
+	int threaded;
+	pthread_t thread;
+};
+void cvt_load_report_start(struct cvt_report_loading *l, struct cvt_report *r, const char *path);
+/* Its result; when it failed, its error replaces `err`. */
+int cvt_load_report_wait(struct cvt_report_loading *l, struct cvt_error *err);
 
 /*
  * cvt_load_report of two files at once, the first on a second thread (at

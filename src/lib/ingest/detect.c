@@ -136,39 +136,47 @@ int cvt_load_report(struct cvt_report *r, const char *path, struct cvt_error *er
 	return CVT_OK;
 }
 
-struct load_job {
-	struct cvt_report *r;
-	const char *path;
-	struct cvt_error err;
-	int rc;
-};
-
-static void *load_job_run(void *arg)
+static void *loading_run(void *arg)
 {
-	struct load_job *job = arg;
-	job->rc = cvt_load_report(job->r, job->path, &job->err);
+	struct cvt_report_loading *l = arg;
+	l->rc = cvt_load_report(l->r, l->path, &l->err);
 	return NULL;
+}
+
+void cvt_load_report_start(struct cvt_report_loading *l, struct cvt_report *r, const char *path)
+{
+	l->r = r;
+	l->path = path;
+	cvt_error_init(&l->err);
+	l->rc = 0;
+	l->threaded = pthread_create(&l->thread, NULL, loading_run, l) == 0;
+	if (!l->threaded)
+		loading_run(l);
+}
+
+int cvt_load_report_wait(struct cvt_report_loading *l, struct cvt_error *err)
+{
+	if (l->threaded)
+		pthread_join(l->thread, NULL);
+	l->threaded = 0;
+	if (l->rc < 0 && err) {
+		cvt_error_release(err);
+		*err = l->err;
+	} else {
+		cvt_error_release(&l->err);
+	}
+	return l->rc;
 }
 
 int cvt_load_report_pair(struct cvt_report *first, const char *first_path,
 			 struct cvt_report *second, const char *second_path, struct cvt_error *err)
 {
-	struct load_job job = {first, first_path, CVT_ERROR_INIT, 0};
-	pthread_t thread;
-	int threaded = pthread_create(&thread, NULL, load_job_run, &job) == 0;
-	if (!threaded)
-		load_job_run(&job);
+	struct cvt_report_loading loading;
+	cvt_load_report_start(&loading, first, first_path);
 	int rc = cvt_load_report(second, second_path, err);
-	if (threaded)
-		pthread_join(thread, NULL);
-	if (job.rc < 0) {
-		/* The first one's error, as when they are read in turn. */
-		cvt_error_release(err);
-		*err = job.err;
-		return job.rc;
-	}
-	cvt_error_release(&job.err);
-	return rc;
+	/* The first one's error wins, as when they are read in turn. */
+	int first_rc = cvt_load_report_wait(&loading, err);
+	return first_rc < 0 ? first_rc : rc;
 }
 
 int cvt_load_report_buffer(struct cvt_report *r, const char *data, size_t len, const char *name,
