@@ -206,15 +206,19 @@ const char *shape_keep_pooled(struct shape_strings *ss, struct shape_pool *pool,
 	if (!s)
 		return NULL;
 	uint64_t hash = cvt_text_hash(s);
-	struct shape_pooled *set = pool->set[hash % SHAPE_POOL_SETS], found;
+	struct shape_pooled *set = pool->set[hash % SHAPE_POOL_SETS], found = {NULL, hash};
 	size_t way = 0;
-	while (way < SHAPE_POOL_WAYS - 1 && set[way].s &&
-	       (set[way].hash != hash || strcmp(set[way].s, s) != 0))
-		way++;
-	if (set[way].s && set[way].hash == hash && !strcmp(set[way].s, s))
-		found = set[way];
-	else
-		found = (struct shape_pooled){shape_keep(ss, s), hash}; /* replaces the last way */
+	for (; way < SHAPE_POOL_WAYS && set[way].s; way++) {
+		if (set[way].hash == hash && !strcmp(set[way].s, s)) {
+			found = set[way];
+			break;
+		}
+	}
+	if (!found.s) {
+		found.s = shape_keep(ss, s);
+		if (way == SHAPE_POOL_WAYS)
+			way--; /* the least recent one goes */
+	}
 	memmove(set + 1, set, way * sizeof *set);
 	set[0] = found;
 	return found.s;
