@@ -272,27 +272,42 @@ static void build_many(struct cvt_report *r, size_t n)
 	cvt_report_finish(r);
 }
 
-/* Written on two threads at offsets, the report is the one written in order. */
-static void test_write_at_two_threads(void)
+/* For a report of each size, `check` is handed it, its text written on one
+ * thread, and a parallel_min of 1 (two threads) then 1 << 30 (one). */
+typedef void (*layout_check)(const struct cvt_report *r, const struct strbuf *want,
+			     size_t parallel_min, size_t size);
+
+static void each_report(const size_t *sizes, size_t n, layout_check check)
 {
-	static const size_t sizes[] = {0, 1, 2, 3, 10, 4000};
-	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
+	for (size_t k = 0; k < n; k++) {
 		struct cvt_report r;
 		struct strbuf want = STRBUF_INIT;
 		build_many(&r, sizes[k]);
 		cvt_report_write(&r, &want);
-		for (size_t parallel_min = 0; parallel_min < 2; parallel_min++) {
-			struct placed p = {0};
-			pthread_mutex_init(&p.lock, NULL);
-			/* 0: from the first finding on; 1 << 30: never (one thread) */
-			CHECK(cvt_report_write_at(&r, parallel_min ? 1u << 30 : 1, place_at, &p) == 0);
-			CHECK(p.len == want.len && memcmp(p.buf, want.buf, want.len) == 0);
-			free(p.buf);
-			pthread_mutex_destroy(&p.lock);
-		}
+		check(&r, &want, 1, sizes[k]);
+		check(&r, &want, 1u << 30, sizes[k]);
 		sb_release(&want);
 		cvt_report_release(&r);
 	}
+}
+
+static void check_write_at(const struct cvt_report *r, const struct strbuf *want,
+			   size_t parallel_min, size_t size)
+{
+	(void)size;
+	struct placed p = {0};
+	pthread_mutex_init(&p.lock, NULL);
+	CHECK(cvt_report_write_at(r, parallel_min, place_at, &p) == 0);
+	CHECK(p.len == want->len && memcmp(p.buf, want->buf, want->len) == 0);
+	free(p.buf);
+	pthread_mutex_destroy(&p.lock);
+}
+
+/* Written on two threads at offsets, the report is the one written in order. */
+static void test_write_at_two_threads(void)
+{
+	static const size_t sizes[] = {0, 1, 2, 3, 10, 4000};
+	each_report(sizes, sizeof sizes / sizeof sizes[0], check_write_at);
 	/* A failed write is the result, from either thread. */
 	struct cvt_report r;
 	build_many(&r, 4000);
@@ -335,31 +350,27 @@ static int stream_write(void *ctx, const char *data, size_t len)
 	return call == o->fail_at ? -EIO : 0;
 }
 
+static void check_write_ordered(const struct cvt_report *r, const struct strbuf *want,
+				size_t parallel_min, size_t size)
+{
+	struct stream_out o = {.text = STRBUF_INIT};
+	pthread_mutex_init(&o.lock, NULL);
+	CHECK(cvt_report_write_ordered(r, parallel_min, stream_write, &o) == 0);
+	CHECK(!o.overlapped);
+	CHECK(o.text.len == want->len && memcmp(o.text.buf, want->buf, want->len) == 0);
+	/* Pieces of 1,024 findings, plus the head and the tail. */
+	if (parallel_min == 1 && size > 1024)
+		CHECK(o.calls == (size + 1023) / 1024 + 2);
+	sb_release(&o.text);
+	pthread_mutex_destroy(&o.lock);
+}
+
 /* Laid out on two threads and written in order, the report is the one
  * written on one thread, and write is never called twice at once. */
 static void test_write_ordered_two_threads(void)
 {
 	static const size_t sizes[] = {0, 1, 2, 1025, 4000, 9000};
-	for (size_t k = 0; k < sizeof sizes / sizeof sizes[0]; k++) {
-		struct cvt_report r;
-		struct strbuf want = STRBUF_INIT;
-		build_many(&r, sizes[k]);
-		cvt_report_write(&r, &want);
-		for (size_t parallel_min = 0; parallel_min < 2; parallel_min++) {
-			struct stream_out o = {.text = STRBUF_INIT};
-			pthread_mutex_init(&o.lock, NULL);
-			CHECK(cvt_report_write_ordered(&r, parallel_min ? 1u << 30 : 1, stream_write, &o) == 0);
-			CHECK(!o.overlapped);
-			CHECK(o.text.len == want.len && memcmp(o.text.buf, want.buf, want.len) == 0);
-			/* Pieces of 1,024 findings, plus the head and the tail. */
-			if (!parallel_min && sizes[k] > 1024)
-				CHECK(o.calls == (sizes[k] + 1023) / 1024 + 2);
-			sb_release(&o.text);
-			pthread_mutex_destroy(&o.lock);
-		}
-		sb_release(&want);
-		cvt_report_release(&r);
-	}
+	each_report(sizes, sizeof sizes / sizeof sizes[0], check_write_ordered);
 	/* A failed write is the result, whichever thread laid the piece out,
 	 * and nothing after it is written. */
 	struct cvt_report r;
